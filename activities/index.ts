@@ -1,0 +1,15 @@
+/** Every activity the worker registers, built from the process's dependencies. */
+import type { Database } from '../db/client';
+import type { Logger } from '../platform/logger';
+import { createTicketActivities } from './tickets';
+
+export interface ActivityDeps {
+  database: Database;
+  logger: Logger;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createTicketActivities(deps),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Activities that project a ticket's steps into Postgres. Each is idempotent: the event's key is
+ * (ticket id, sequence number) chosen by the workflow, and the ticket row only moves forward.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { ticketEvents, tickets } from '../db/schema';
+import type { TicketState } from '../domain/lifecycle';
+import type { Actor } from '../domain/ticket';
+import type { Logger } from '../platform/logger';
+
+export interface TicketEvent {
+  ticketId: string;
+  seq: number;
+  type: string;
+  at: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
+export function createTicketActivities({ database, logger }: { database: Database; logger: Logger }) {
+  const { db } = database;
+  return {
+    /** Appends one event to the trail and writes the ticket's state as it stands after it. */
+    async recordEvent({ event, snapshot }: { event: TicketEvent; snapshot: TicketState }): Promise<void> {
+      const row = ticketRow(snapshot);
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(tickets)
+          .values(row)
+          .onConflictDoUpdate({
+            target: tickets.id,
+            set: { ...row, updatedAt: sql`now()` },
+            // a retried or late step never moves the row backwards
+            setWhere: sql`${tickets.lastEventSeq} < ${row.lastEventSeq}`,
+          });
+        await tx
+          .insert(ticketEvents)
+          .values({ ...event, at: new Date(event.at) })
+          .onConflictDoNothing();
+      });
+      logger.info({ ticketId: event.ticketId, step: event.type, seq: event.seq, actor: event.actor.role }, 'ticket step recorded');
+    },
+  };
+}
+
+function date(iso: string | undefined): Date | null {
+  return iso ? new Date(iso) : null;
+}
+
+/** The tickets row that mirrors a workflow state. */
+export function ticketRow(s: TicketState): typeof tickets.$inferInsert {
+  return {
+    id: s.id,
+    channel: s.channel,
+    callerName: s.caller.name ?? null,
+    callerPhone: s.caller.phone ?? null,
+    content: s.content,
+    address: s.address ?? null,
+    regionCode: s.regionCode ?? null,
+    businessEnvironment: s.businessEnvironment,
+    type: s.classification?.type ?? null,
+    topic: s.classification?.topic ?? null,
+    category: s.classification?.category ?? null,
+    status: s.status,
+    unitId: s.unitId ?? null,
+    coUnitIds: s.coUnitIds,
+    receivedAt: new Date(s.receivedAt),
+    dispatchedAt: date(s.dispatchedAt),
+    signedAt: date(s.signedAt),
+    repliedAt: date(s.reply?.at),
+    closedAt: date(s.closedAt),
+    signBy: date(s.deadlines.signBy),
+    dueBy: date(s.deadlines.dueBy),
+    callbackBy: date(s.deadlines.callbackBy),
+    nearDue: s.nearDue,
+    overdue: s.overdue,
+    escalated: s.escalated,
+    rehandleCount: s.rehandleCount,
+    urgeCount: s.urgeCount,
+    replyResult: s.reply?.result ?? null,
+    replyText: s.reply?.reply ?? null,
+    replyOnTime: s.reply?.onTime ?? null,
+    satisfaction: s.satisfaction ?? null,
+    answer: s.answer ?? null,
+    rejectReason: s.rejection?.reason ?? null,
+    referral: s.rejection?.referral ?? null,
+    closeReason: s.closeReason ?? null,
+    lastEventSeq: s.lastEventSeq,
+  };
+}

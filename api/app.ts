@@ -1,0 +1,120 @@
+/**
+ * The Express application: auth, idempotency, the endpoints, the OpenAPI document and docs,
+ * health, readiness and metrics. Built from its dependencies so tests run it in-process.
+ */
+import express, { type Express } from 'express';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import type { Client } from '@temporalio/client';
+import type { Database } from '../db/client';
+import type { Logger } from '../platform/logger';
+import type { Metrics } from '../platform/metrics';
+import { adminRoutes } from './admin';
+import { authenticate } from './auth';
+import { errorBody } from './views';
+import { errorHandler, HttpError } from './errors';
+import { idempotency } from './idempotency';
+import { Api } from './route';
+import { ticketRoutes } from './tickets';
+
+export interface AppDeps {
+  database: Database;
+  temporal: Client;
+  taskQueue: string;
+  adminApiKey?: string;
+  logger: Logger;
+  metrics: Metrics;
+  bodyLimit?: string;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { database, temporal, logger, metrics } = deps;
+  const { db } = database;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+          ticketId: res.locals.ticketId,
+          principal: res.locals.principal?.id,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all([
+      database.sql`select 1`.then(
+        () => ['postgres', 'ok'] as const,
+        () => ['postgres', 'unavailable'] as const,
+      ),
+      temporal.workflowService.getSystemInfo({}).then(
+        () => ['temporal', 'ok'] as const,
+        () => ['temporal', 'unavailable'] as const,
+      ),
+    ]);
+    const ready = checks.every(([, s]) => s === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(checks) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });
+  registry.register('Error', errorBody);
+  const v1 = express.Router();
+  v1.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
+  v1.use(authenticate(db, deps.adminApiKey));
+  const api = new Api(v1, registry, idempotency(db));
+  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
+  adminRoutes(api, db);
+  app.use(v1);
+
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: '12345 citizen hotline API',
+      version: '1.0.0',
+      description: 'Tickets of the 12345 hotline (政务服务便民热线), each a durable Temporal workflow. See README.',
+    },
+    servers: [{ url: '/' }],
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_PAGE);
+  });
+  app.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false }));
+
+  app.use((req) => {
+    throw new HttpError(404, 'not_found', `no endpoint ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(logger));
+  return app;
+}
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>12345 hotline API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script>
+</body></html>`;

@@ -1,0 +1,324 @@
+/**
+ * The ticket endpoints. Creating a ticket starts its workflow; every action is a workflow update
+ * that the workflow validates and applies; every read comes from the Postgres read model, after
+ * the workflow has written the step, so a GET right after an action shows it.
+ */
+import crypto from 'node:crypto';
+import { inArray } from 'drizzle-orm';
+import { z } from '../domain/zod';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Db } from '../db/client';
+import { units } from '../db/schema';
+import { allocateTicketId, findTicket, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { isOpen, type TicketState } from '../domain/lifecycle';
+import {
+  CATEGORIES,
+  CHANNELS,
+  STATUSES,
+  TICKET_TYPES,
+  callbackSchema,
+  finalizeSchema,
+  newTicketSchema,
+  noteSchema,
+  progressSchema,
+  regionCodeSchema,
+  replySchema,
+  topicSchema,
+  triageSchema,
+  unitIdSchema,
+  type Disposition,
+  type Role,
+} from '../domain/ticket';
+import {
+  TICKET_WORKFLOW,
+  callbackUpdate,
+  finalizeUpdate,
+  persistedUpdate,
+  progressUpdate,
+  rehandleUpdate,
+  replyUpdate,
+  searchAttributes,
+  signUpdate,
+  triageUpdate,
+  type Acting,
+} from '../workflows/messages';
+import type { TicketWorkflowInput } from '../workflows/ticket';
+import { actorOf, type Principal } from './auth';
+import { conflict, forbidden, HttpError, notFound, unprocessable } from './errors';
+import type { Api } from './route';
+import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
+
+const READERS: Role[] = ['agent', 'supervisor', 'admin', 'unit'];
+
+const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+const listQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  unitId: unitIdSchema.optional(),
+  type: z.enum(TICKET_TYPES).optional(),
+  topic: topicSchema.optional(),
+  category: z.enum(CATEGORIES).optional(),
+  regionCode: regionCodeSchema.optional(),
+  channel: z.enum(CHANNELS).optional(),
+  nearDue: booleanParam.optional(),
+  overdue: booleanParam.optional(),
+  escalated: booleanParam.optional(),
+  businessEnvironment: booleanParam.optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe('received at or after'),
+  to: z.iso.datetime({ offset: true }).optional().describe('received before'),
+  q: z.string().trim().min(1).max(200).optional().describe('text in content or address'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+const cursorSchema = z.object({ receivedAt: z.iso.datetime({ offset: true }), id: z.string() });
+const encodeCursor = (row: TicketRow) =>
+  Buffer.from(JSON.stringify({ receivedAt: row.receivedAt.toISOString(), id: row.id })).toString('base64url');
+function decodeCursor(cursor: string) {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new HttpError(400, 'validation_failed', 'invalid query: cursor: not a cursor returned by this API', [
+      { path: 'cursor', message: 'not a cursor returned by this API' },
+    ]);
+  }
+}
+
+export interface TicketDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export function ticketRoutes(api: Api, deps: TicketDeps): void {
+  const { db, temporal } = deps;
+
+  /** The ticket as this principal may see it; a unit gets 404 for a ticket not its own. */
+  async function visibleTicket(id: string, principal: Principal): Promise<TicketRow> {
+    const row = await findTicket(db, id);
+    if (!row || (principal.role === 'unit' && !visibleToUnit(row, principal.unitId!))) throw notFound(`ticket ${id}`);
+    return row;
+  }
+
+  async function render(id: string, principal: Principal) {
+    const row = await visibleTicket(id, principal);
+    return toTicketView(row, await ticketEventsOf(db, id), principal);
+  }
+
+  /** 422 unless every named unit exists. */
+  async function assertUnitsExist(ids: { path: string; id: string }[]): Promise<void> {
+    if (ids.length === 0) return;
+    const found = await db.select({ id: units.id }).from(units).where(inArray(units.id, ids.map((i) => i.id)));
+    const known = new Set(found.map((u) => u.id));
+    const missing = ids.find((i) => !known.has(i.id));
+    if (missing) throw unprocessable(missing.path, `unknown unit '${missing.id}'`);
+  }
+
+  async function checkDisposition(d: Disposition | undefined, path: string): Promise<void> {
+    if (d?.action !== 'dispatch') return;
+    if (!d.unitId) throw unprocessable(`${path}.unitId`, 'the unit to dispatch to is required');
+    await assertUnitsExist([
+      { path: `${path}.unitId`, id: d.unitId },
+      ...(d.coUnitIds ?? []).map((id, i) => ({ path: `${path}.coUnitIds.${i}`, id })),
+    ]);
+  }
+
+  /**
+   * Sends an action to the ticket's workflow and waits until it is applied and recorded.
+   * The Idempotency-Key doubles as the update id, so Temporal too applies a repeat only once.
+   */
+  async function act<A extends Acting>(
+    id: string,
+    principal: Principal,
+    idempotencyKey: string | undefined,
+    update: UpdateDefinition<TicketState, [A]>,
+    args: Omit<A, 'actor'>,
+  ): Promise<void> {
+    const updateId = idempotencyKey
+      ? crypto.createHash('sha256').update(`${principal.id}\n${idempotencyKey}`).digest('hex')
+      : undefined;
+    try {
+      await temporal.workflow
+        .getHandle(id)
+        .executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        const row = await findTicket(db, id);
+        if (row && !isOpen(row.status as TicketState['status'])) {
+          throw conflict(`cannot ${update.name} a ticket in status '${row.status}': it is closed`, row.status);
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** An action by a unit: only on its own tickets; signing and replying only by the primary unit. */
+  async function unitMayAct(id: string, principal: Principal, primaryOnly: boolean): Promise<void> {
+    const row = await visibleTicket(id, principal);
+    if (primaryOnly && row.unitId !== principal.unitId) {
+      throw forbidden(`only the primary unit (${row.unitId}) may do this; '${principal.unitId}' co-handles the ticket`);
+    }
+  }
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/tickets',
+    tag: 'tickets',
+    summary: 'Receive a ticket (受理)',
+    description:
+      'Starts the ticket workflow. With a disposition the agent answers, rejects or dispatches it at once; without one it waits in `triage`.',
+    roles: ['agent'],
+    body: newTicketSchema,
+    response: ticketView,
+    status: 201,
+    idempotent: true,
+    handler: async ({ body, res }) => {
+      await checkDisposition(body.disposition, 'disposition');
+      const principal = res.locals.principal;
+      const receivedAt = new Date();
+      const id = await allocateTicketId(db, receivedAt);
+      res.locals.ticketId = id;
+      const input: TicketWorkflowInput = { ticket: body, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
+      const handle = await temporal.workflow.start(TICKET_WORKFLOW, {
+        workflowId: id,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: searchAttributes.status, value: 'triage' },
+          { key: searchAttributes.channel, value: body.channel },
+        ],
+      });
+      await handle.executeUpdate(persistedUpdate);
+      res.setHeader('Location', `/v1/tickets/${id}`);
+      return render(id, principal);
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/tickets',
+    tag: 'tickets',
+    summary: 'List tickets, newest first',
+    description: 'A unit key sees only the tickets of its unit (primary or co-handling).',
+    roles: READERS,
+    query: listQuery,
+    response: ticketPage,
+    handler: async ({ query, res }) => {
+      const principal = res.locals.principal;
+      const { limit, cursor, from, to, ...filter } = query;
+      const rows = await listTickets(
+        db,
+        {
+          ...filter,
+          from: from ? new Date(from) : undefined,
+          to: to ? new Date(to) : undefined,
+          visibleToUnitId: principal.role === 'unit' ? principal.unitId : undefined,
+        },
+        limit + 1,
+        cursor ? decodeCursor(cursor) : undefined,
+      );
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((r) => toTicketSummary(r, principal)),
+        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+      };
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/tickets/:id',
+    tag: 'tickets',
+    summary: 'A ticket with its full event trail',
+    roles: READERS,
+    response: ticketView,
+    handler: async ({ params, res }) => {
+      res.locals.ticketId = params.id;
+      return render(params.id!, res.locals.principal);
+    },
+  });
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/tickets/:id/triage',
+    tag: 'tickets',
+    summary: "The agent's classification and decision for a ticket in triage",
+    roles: ['agent'],
+    body: triageSchema,
+    response: ticketView,
+    idempotent: true,
+    handler: async ({ params, body, res }) => {
+      const id = (res.locals.ticketId = params.id!);
+      await visibleTicket(id, res.locals.principal);
+      await checkDisposition(body.disposition, 'disposition');
+      await act(id, res.locals.principal, res.locals.idempotencyKey, triageUpdate, body);
+      return render(id, res.locals.principal);
+    },
+  });
+
+  const unitActions = [
+    { path: 'sign', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined, primaryOnly: true },
+    { path: 'progress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema, primaryOnly: false },
+    {
+      path: 'reply',
+      summary: "The unit's completion reply (办结回复): the completion signal",
+      update: replyUpdate,
+      body: replySchema,
+      primaryOnly: true,
+    },
+  ] as const;
+  for (const a of unitActions) {
+    api.endpoint({
+      method: 'post',
+      path: `/v1/tickets/:id/${a.path}`,
+      tag: 'unit actions',
+      summary: a.summary,
+      roles: ['unit'],
+      body: a.body as z.ZodType | undefined,
+      response: ticketView,
+      idempotent: true,
+      handler: async ({ params, body, res }) => {
+        const id = (res.locals.ticketId = params.id!);
+        await unitMayAct(id, res.locals.principal, a.primaryOnly);
+        await act(id, res.locals.principal, res.locals.idempotencyKey, a.update as UpdateDefinition<TicketState, [Acting]>, body ?? {});
+        return render(id, res.locals.principal);
+      },
+    });
+  }
+
+  const centerActions = [
+    { path: 'callback', summary: 'The callback result (回访)', roles: ['agent'], update: callbackUpdate, body: callbackSchema },
+    {
+      path: 'rehandle',
+      summary: 'Back to the unit after a dissatisfied callback (重办)',
+      roles: ['supervisor'],
+      update: rehandleUpdate,
+      body: noteSchema,
+    },
+    {
+      path: 'finalize',
+      summary: 'Close although the citizen is dissatisfied (终结), with a reason',
+      roles: ['supervisor'],
+      update: finalizeUpdate,
+      body: finalizeSchema,
+    },
+  ] as const;
+  for (const a of centerActions) {
+    api.endpoint({
+      method: 'post',
+      path: `/v1/tickets/:id/${a.path}`,
+      tag: 'center actions',
+      summary: a.summary,
+      roles: [...a.roles],
+      body: a.body as z.ZodType,
+      response: ticketView,
+      idempotent: true,
+      handler: async ({ params, body, res }) => {
+        const id = (res.locals.ticketId = params.id!);
+        await visibleTicket(id, res.locals.principal);
+        await act(id, res.locals.principal, res.locals.idempotencyKey, a.update as UpdateDefinition<TicketState, [Acting]>, body as object);
+        return render(id, res.locals.principal);
+      },
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * What the API returns, as zod schemas (for the OpenAPI document) and the functions that build
+ * those bodies from the read model.
+ */
+import { z } from '../domain/zod';
+import type { EventRow, TicketRow } from '../db/tickets';
+import {
+  CALLBACK_OUTCOMES,
+  CATEGORIES,
+  CHANNELS,
+  REPLY_RESULTS,
+  ROLES,
+  STATUSES,
+  TICKET_TYPES,
+  UNIT_LEVELS,
+  maskPhone,
+} from '../domain/ticket';
+import type { Principal } from './auth';
+
+const iso = z.string().describe('ISO 8601 time with offset');
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })),
+  }),
+});
+
+export const eventView = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  at: iso,
+  actor: z.object({ role: z.enum([...ROLES, 'system']), id: z.string(), unitId: z.string().optional() }),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const ticketSummaryView = z.object({
+  id: z.string().describe('ticket number, also the Temporal workflow id'),
+  status: z.enum(STATUSES),
+  channel: z.enum(CHANNELS),
+  caller: z.object({ name: z.string().nullable(), phone: z.string().nullable().describe('masked for unit keys') }),
+  content: z.string(),
+  address: z.string().nullable(),
+  regionCode: z.string().nullable(),
+  businessEnvironment: z.boolean(),
+  classification: z.object({ type: z.enum(TICKET_TYPES), topic: z.string(), category: z.enum(CATEGORIES) }).nullable(),
+  unitId: z.string().nullable(),
+  coUnitIds: z.array(z.string()),
+  deadlines: z.object({ signBy: iso.nullable(), dueBy: iso.nullable(), callbackBy: iso.nullable() }),
+  nearDue: z.boolean(),
+  overdue: z.boolean(),
+  escalated: z.boolean(),
+  rehandleCount: z.number().int(),
+  urgeCount: z.number().int(),
+  reply: z.object({ result: z.enum(REPLY_RESULTS), reply: z.string(), at: iso, onTime: z.boolean().nullable() }).nullable(),
+  satisfaction: z.enum(CALLBACK_OUTCOMES).nullable(),
+  answer: z.string().nullable(),
+  rejection: z.object({ reason: z.string(), referral: z.string().nullable() }).nullable(),
+  closeReason: z.string().nullable(),
+  receivedAt: iso,
+  dispatchedAt: iso.nullable(),
+  signedAt: iso.nullable(),
+  closedAt: iso.nullable(),
+});
+
+export const ticketView = ticketSummaryView.extend({ events: z.array(eventView).describe('the audit trail, oldest first') });
+
+export const ticketPage = z.object({ items: z.array(ticketSummaryView), nextCursor: z.string().nullable() });
+
+export const unitView = z.object({
+  id: z.string(),
+  name: z.string(),
+  level: z.enum(UNIT_LEVELS),
+  parentId: z.string().nullable(),
+  regionCode: z.string(),
+  webhookUrl: z.string().nullable(),
+});
+
+export const apiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  unitId: z.string().nullable(),
+  createdAt: iso,
+  revokedAt: iso.nullable(),
+});
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<typeof ticketSummaryView> {
+  return {
+    id: row.id,
+    status: row.status as z.infer<typeof ticketSummaryView>['status'],
+    channel: row.channel as z.infer<typeof ticketSummaryView>['channel'],
+    caller: {
+      name: row.callerName,
+      phone: viewer.role === 'unit' ? (maskPhone(row.callerPhone ?? undefined) ?? null) : row.callerPhone,
+    },
+    content: row.content,
+    address: row.address,
+    regionCode: row.regionCode,
+    businessEnvironment: row.businessEnvironment,
+    classification:
+      row.type && row.topic && row.category
+        ? ({ type: row.type, topic: row.topic, category: row.category } as z.infer<typeof ticketSummaryView>['classification'])
+        : null,
+    unitId: row.unitId,
+    coUnitIds: row.coUnitIds,
+    deadlines: { signBy: isoOrNull(row.signBy), dueBy: isoOrNull(row.dueBy), callbackBy: isoOrNull(row.callbackBy) },
+    nearDue: row.nearDue,
+    overdue: row.overdue,
+    escalated: row.escalated,
+    rehandleCount: row.rehandleCount,
+    urgeCount: row.urgeCount,
+    reply:
+      row.replyResult && row.replyText && row.repliedAt
+        ? {
+            result: row.replyResult as 'resolved',
+            reply: row.replyText,
+            at: row.repliedAt.toISOString(),
+            onTime: row.replyOnTime,
+          }
+        : null,
+    satisfaction: row.satisfaction as z.infer<typeof ticketSummaryView>['satisfaction'],
+    answer: row.answer,
+    rejection: row.rejectReason ? { reason: row.rejectReason, referral: row.referral } : null,
+    closeReason: row.closeReason,
+    receivedAt: row.receivedAt.toISOString(),
+    dispatchedAt: isoOrNull(row.dispatchedAt),
+    signedAt: isoOrNull(row.signedAt),
+    closedAt: isoOrNull(row.closedAt),
+  };
+}
+
+export function toTicketView(row: TicketRow, events: EventRow[], viewer: Principal): z.infer<typeof ticketView> {
+  return {
+    ...toTicketSummary(row, viewer),
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      at: e.at.toISOString(),
+      actor: e.actor as z.infer<typeof eventView>['actor'],
+      data: e.data as Record<string, unknown>,
+    })),
+  };
+}

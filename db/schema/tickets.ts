@@ -1,0 +1,82 @@
+/**
+ * The read model of tickets: one row per ticket with its current state (denormalized for lists
+ * and analytics) and the append-only event trail. The workflow is the source of truth for a live
+ * ticket; its activities project every step here.
+ */
+import { sql } from 'drizzle-orm';
+import { pgTable, text, timestamp, integer, boolean, jsonb, primaryKey, index, date } from 'drizzle-orm/pg-core';
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel').notNull(),
+    callerName: text('caller_name'),
+    /** personal data: never logged, masked everywhere but the ticket itself */
+    callerPhone: text('caller_phone'),
+    content: text('content').notNull(),
+    address: text('address'),
+    regionCode: text('region_code'),
+    businessEnvironment: boolean('business_environment').notNull().default(false),
+    type: text('type'),
+    topic: text('topic'),
+    category: text('category'),
+    status: text('status').notNull(),
+    unitId: text('unit_id'),
+    coUnitIds: text('co_unit_ids').array().notNull().default(sql`'{}'::text[]`),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    signedAt: timestamp('signed_at', { withTimezone: true }),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    signBy: timestamp('sign_by', { withTimezone: true }),
+    dueBy: timestamp('due_by', { withTimezone: true }),
+    callbackBy: timestamp('callback_by', { withTimezone: true }),
+    nearDue: boolean('near_due').notNull().default(false),
+    overdue: boolean('overdue').notNull().default(false),
+    escalated: boolean('escalated').notNull().default(false),
+    rehandleCount: integer('rehandle_count').notNull().default(0),
+    urgeCount: integer('urge_count').notNull().default(0),
+    replyResult: text('reply_result'),
+    replyText: text('reply_text'),
+    /** whether the reply came by dueBy (including an approved extension) */
+    replyOnTime: boolean('reply_on_time'),
+    satisfaction: text('satisfaction'),
+    answer: text('answer'),
+    rejectReason: text('reject_reason'),
+    referral: text('referral'),
+    closeReason: text('close_reason'),
+    /** true for tickets brought in by the historical import: analytics only, no workflow */
+    imported: boolean('imported').notNull().default(false),
+    lastEventSeq: integer('last_event_seq').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('tickets_received_idx').on(t.receivedAt, t.id),
+    index('tickets_status_idx').on(t.status, t.receivedAt),
+    index('tickets_unit_idx').on(t.unitId, t.receivedAt),
+    index('tickets_region_idx').on(t.regionCode, t.receivedAt),
+    index('tickets_due_idx').on(t.dueBy),
+  ],
+);
+
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actor: jsonb('actor').notNull(),
+    data: jsonb('data').notNull().default({}),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.seq] }), index('ticket_events_type_at_idx').on(t.type, t.at)],
+);
+
+/** Daily counters behind human ticket numbers (12345-20261123-00042). */
+export const ticketNumbers = pgTable('ticket_numbers', {
+  day: date('day').primaryKey(),
+  last: integer('last').notNull(),
+});

@@ -1,0 +1,91 @@
+/** Reads of the ticket read model, and the allocation of human ticket numbers. */
+import { and, asc, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client';
+import { ticketEvents, ticketNumbers, tickets } from './schema';
+import { shanghaiDay } from '../domain/time';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type EventRow = typeof ticketEvents.$inferSelect;
+
+/** 工单编号: 12345-YYYYMMDD-NNNNNN, numbered per Asia/Shanghai day. Also the workflow id. */
+export async function allocateTicketId(db: Db, receivedAt: Date): Promise<string> {
+  const day = shanghaiDay(receivedAt);
+  const [row] = await db
+    .insert(ticketNumbers)
+    .values({ day, last: 1 })
+    .onConflictDoUpdate({ target: ticketNumbers.day, set: { last: sql`${ticketNumbers.last} + 1` } })
+    .returning({ last: ticketNumbers.last });
+  return `12345-${day.replaceAll('-', '')}-${String(row!.last).padStart(6, '0')}`;
+}
+
+export async function findTicket(db: Db, id: string): Promise<TicketRow | undefined> {
+  const [row] = await db.select().from(tickets).where(eq(tickets.id, id));
+  return row;
+}
+
+export async function ticketEventsOf(db: Db, id: string): Promise<EventRow[]> {
+  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id)).orderBy(asc(ticketEvents.seq));
+}
+
+/** Whether a unit may know of a ticket: it is the primary or a co-handling unit. */
+export function visibleToUnit(row: Pick<TicketRow, 'unitId' | 'coUnitIds'>, unitId: string): boolean {
+  return row.unitId === unitId || row.coUnitIds.includes(unitId);
+}
+
+export interface TicketFilter {
+  status?: string;
+  unitId?: string;
+  type?: string;
+  topic?: string;
+  category?: string;
+  regionCode?: string;
+  channel?: string;
+  nearDue?: boolean;
+  overdue?: boolean;
+  escalated?: boolean;
+  businessEnvironment?: boolean;
+  from?: Date;
+  to?: Date;
+  q?: string;
+  /** a unit principal sees only its own tickets */
+  visibleToUnitId?: string;
+}
+
+export interface Cursor {
+  receivedAt: string;
+  id: string;
+}
+
+/** Newest first; keyset paging on (received_at, id). */
+export async function listTickets(db: Db, f: TicketFilter, limit: number, after?: Cursor): Promise<TicketRow[]> {
+  const where: (SQL | undefined)[] = [
+    f.status ? eq(tickets.status, f.status) : undefined,
+    f.unitId ? or(eq(tickets.unitId, f.unitId), sql`${f.unitId} = any(${tickets.coUnitIds})`) : undefined,
+    f.type ? eq(tickets.type, f.type) : undefined,
+    f.topic ? sql`${tickets.topic} like ${f.topic + '%'}` : undefined,
+    f.category ? eq(tickets.category, f.category) : undefined,
+    f.regionCode ? eq(tickets.regionCode, f.regionCode) : undefined,
+    f.channel ? eq(tickets.channel, f.channel) : undefined,
+    f.nearDue !== undefined ? eq(tickets.nearDue, f.nearDue) : undefined,
+    f.overdue !== undefined ? eq(tickets.overdue, f.overdue) : undefined,
+    f.escalated !== undefined ? eq(tickets.escalated, f.escalated) : undefined,
+    f.businessEnvironment !== undefined ? eq(tickets.businessEnvironment, f.businessEnvironment) : undefined,
+    f.from ? gte(tickets.receivedAt, f.from) : undefined,
+    f.to ? lt(tickets.receivedAt, f.to) : undefined,
+    f.q ? or(ilike(tickets.content, `%${escapeLike(f.q)}%`), ilike(tickets.address, `%${escapeLike(f.q)}%`)) : undefined,
+    f.visibleToUnitId
+      ? or(eq(tickets.unitId, f.visibleToUnitId), sql`${f.visibleToUnitId} = any(${tickets.coUnitIds})`)
+      : undefined,
+    after ? sql`(${tickets.receivedAt}, ${tickets.id}) < (${new Date(after.receivedAt)}, ${after.id})` : undefined,
+  ];
+  return db
+    .select()
+    .from(tickets)
+    .where(and(...where))
+    .orderBy(desc(tickets.receivedAt), desc(tickets.id))
+    .limit(limit);
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

