@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   const api = new Api(v1, registry, idempotency(db));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
   adminRoutes(api, db);
-  app.use(v1);
+  app.use('/v1', v1);
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -51,6 +51,8 @@ export class Api {
     readonly registry: OpenAPIRegistry,
     /** the Idempotency-Key middleware, applied to the endpoints marked idempotent */
     private readonly idempotency: RequestHandler,
+    /** where the router is mounted; endpoint paths are written in full */
+    private readonly mountPath = '/v1',
   ) {}
 
   endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodType>(
@@ -87,7 +89,8 @@ export class Api {
       },
     });
     const guards = e.idempotent ? [requireRole(...e.roles), this.idempotency] : [requireRole(...e.roles)];
-    this.router[e.method](e.path, ...guards, async (req: Request, res: Response) => {
+    if (!e.path.startsWith(this.mountPath + '/')) throw new Error(`${e.path} is outside ${this.mountPath}`);
+    this.router[e.method](e.path.slice(this.mountPath.length), ...guards, async (req: Request, res: Response) => {
       const body = e.body ? parse(e.body, req.body, 'body') : undefined;
       const query = e.query ? parse(e.query, req.query, 'query') : undefined;
       const result = await e.handler({ req, res, body: body as z.infer<B>, query: query as z.infer<Q>, params: req.params as Record<string, string> });

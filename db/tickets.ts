@@ -76,7 +76,7 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     f.visibleToUnitId
       ? or(eq(tickets.unitId, f.visibleToUnitId), sql`${f.visibleToUnitId} = any(${tickets.coUnitIds})`)
       : undefined,
-    after ? sql`(${tickets.receivedAt}, ${tickets.id}) < (${new Date(after.receivedAt)}, ${after.id})` : undefined,
+    after ? sql`(${tickets.receivedAt}, ${tickets.id}) < (${after.receivedAt}::timestamptz, ${after.id})` : undefined,
   ];
   return db
     .select()

@@ -12,3 +12,18 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {
 export function shanghaiDay(instant: Date): string {
   return dayFormat.format(instant);
 }
+
+/** Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact. */
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The last millisecond of an Asia/Shanghai day (23:59:59.999), where "N working days" ends. */
+export function endOfShanghaiDay(day: string): Date {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + 1) - SHANGHAI_OFFSET_MS - 1);
+}
+
+/** The civil day `days` after (or, if negative, before) a YYYY-MM-DD day. */
+export function addCalendarDays(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}

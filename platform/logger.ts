@@ -7,7 +7,7 @@ import { maskPhone } from '../domain/ticket';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'hotline' },
@@ -17,7 +17,7 @@ export function createLogger(level: string): Logger {
         return maskPhones(object) as Record<string, unknown>;
       },
     },
-  });
+  }, destination);
 }
 
 function maskPhones(value: unknown, depth = 0): unknown {

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -86,20 +86,30 @@ export async function connectClient(address: string, namespace: string): Promise
   return new Client({ connection, namespace });
 }
 
-/** Registers the ticket search attributes on a server that lacks them (an existing cluster). */
+/**
+ * Registers the ticket search attributes on a server that lacks them (an existing cluster, or
+ * the time-skipping test server, which cannot list them but accepts additions).
+ */
 export async function ensureSearchAttributes(client: Client, namespace: string, logger?: Logger): Promise<void> {
-  const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  const operator = client.connection.operatorService;
+  let known = new Set<string>();
+  try {
+    known = new Set(Object.keys((await operator.listSearchAttributes({ namespace })).customAttributes ?? {}));
+  } catch (err) {
+    if (!isGrpcServiceError(err) || err.code !== GRPC_UNIMPLEMENTED) throw err;
+  }
   const missing = Object.values(searchAttributes).filter((k) => !known.has(k.name));
   if (missing.length === 0) return;
-  const protoType: Record<string, number> = {
-    [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-    [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-    [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  };
-  await client.connection.operatorService.addSearchAttributes({
+  await operator.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, protoType[k.type]!])),
+    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]!])),
   });
   logger?.info({ searchAttributes: missing.map((k) => k.name) }, 'registered search attributes');
 }
+
+const GRPC_UNIMPLEMENTED = 12;
+const INDEXED_VALUE_TYPE: Record<string, number> = {
+  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+};

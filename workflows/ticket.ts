@@ -64,6 +64,8 @@ class TicketCase {
   /** Steps are written to Postgres one after another, in the order of their sequence numbers. */
   private persisting: Promise<void> = Promise.resolve();
   private persistedSeq = 0;
+  /** Set once the ticket is received and the disposition given with it (if any) applied. */
+  private intakeDone = false;
 
   constructor(private readonly input: TicketWorkflowInput) {
     const t = input.ticket;
@@ -97,7 +99,7 @@ class TicketCase {
   listen(): void {
     setHandler(stateQuery, () => this.state);
     setHandler(persistedUpdate, async () => {
-      await condition(() => this.persistedSeq === this.state.lastEventSeq);
+      await condition(() => this.intakeDone && this.persistedSeq === this.state.lastEventSeq);
       return this.state;
     });
     this.on(triageUpdate, 'triage', ({ actor, classification, disposition }) => this.decide(actor, disposition, classification));
@@ -125,6 +127,7 @@ class TicketCase {
   async triage(): Promise<void> {
     const { disposition, classification } = this.input.ticket;
     if (disposition) await this.decide(this.input.actor, disposition, classification);
+    this.intakeDone = true;
     await condition(() => this.state.status !== 'triage');
   }
 

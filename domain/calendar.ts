@@ -1,0 +1,70 @@
+/**
+ * The working-day calendar (工作日历): China's public holidays and make-up working days (调休)
+ * as published by the State Council, plus the admin's overrides.
+ *
+ * The official days come from the `chinese-days` package's JSON data (documented in its README).
+ * We read the data instead of calling its `isWorkday()` because that function reads dates in the
+ * process's local time zone and answers wrongly for some days when the host is not on UTC or
+ * UTC+8 (e.g. TZ=America/New_York), while this module must be exact wherever it runs.
+ */
+import chineseDays from 'chinese-days/dist/chinese-days.json';
+import { addCalendarDays } from './time';
+import { z } from './zod';
+
+/** Days keyed YYYY-MM-DD, valued with the package's "English,中文,n" holiday label. */
+const official: { holidays: Record<string, string>; workdays: Record<string, string> } = chineseDays;
+
+/**
+ * The years the bundled holiday data covers (2004–2026 in chinese-days 1.5.7). Days of other
+ * years are Monday–Friday working days unless an admin loads the year's notice as overrides.
+ */
+export const PACKAGE_CALENDAR_YEARS: readonly number[] = [
+  ...new Set(Object.keys(official.holidays).map((day) => Number(day.slice(0, 4)))),
+].sort((a, b) => a - b);
+
+export const isoDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
+  .refine((day) => addCalendarDays(day, 0) === day, 'must be a day of the calendar');
+
+/** An admin's correction of one day: a holiday (放假) or a make-up working day (调休上班). */
+export const calendarOverrideSchema = z.object({
+  date: isoDaySchema,
+  kind: z.enum(['holiday', 'workday']),
+  name: z.string().trim().min(1).max(100).optional(),
+});
+export type CalendarOverride = z.infer<typeof calendarOverrideSchema>;
+
+export class WorkingDayCalendar {
+  private readonly overrides: ReadonlyMap<string, CalendarOverride['kind']>;
+
+  /** When one day is overridden twice, the later entry wins. */
+  constructor(overrides: readonly CalendarOverride[] = []) {
+    this.overrides = new Map(overrides.map((o) => [o.date, o.kind]));
+  }
+
+  /** Whether a YYYY-MM-DD day is a working day: the override, else the official data, else Monday–Friday. */
+  isWorkingDay(day: string): boolean {
+    const kind = this.overrides.get(day);
+    if (kind) return kind === 'workday';
+    if (Object.hasOwn(official.workdays, day)) return true;
+    if (Object.hasOwn(official.holidays, day)) return false;
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    return weekday >= 1 && weekday <= 5;
+  }
+
+  /**
+   * The `n`th working day after (n > 0) or before (n < 0) `day`. `day` itself never counts,
+   * whether or not it is a working day.
+   */
+  addWorkingDays(day: string, n: number): string {
+    if (!Number.isInteger(n) || n === 0) throw new RangeError(`working days must be a non-zero integer, got ${n}`);
+    const step = Math.sign(n);
+    let current = day;
+    for (let counted = 0; counted < Math.abs(n); ) {
+      current = addCalendarDays(current, step);
+      if (this.isWorkingDay(current)) counted++;
+    }
+    return current;
+  }
+}

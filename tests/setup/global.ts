@@ -1,0 +1,62 @@
+/**
+ * Once per test run: a Temporal dev server, a fresh Postgres database with the migrations
+ * applied, and the workflow bundle, shared by every test file through `inject()`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import type {} from 'vitest';
+import { migrateDatabase } from '../../db/migrate';
+import { createDatabaseIfMissing, withDatabase } from '../../platform/postgres';
+import { startDevServer } from '../../platform/temporal';
+import { createLogger } from '../../platform/logger';
+import { installTemporalLogging } from '../../platform/worker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export default async function setup(project: TestProject) {
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
+  const database = `hotline_test_${process.pid}_${Date.now()}`;
+  const [dev, bundle] = await Promise.all([
+    startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH }),
+    bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), logger: quietLogger }),
+    (async () => {
+      if (!(await createDatabaseIfMissing(ADMIN_URL, database))) throw new Error(`no Postgres at ${ADMIN_URL}`);
+      await migrateDatabase(withDatabase(ADMIN_URL, database));
+    })(),
+  ]);
+  const bundlePath = path.join(os.tmpdir(), `${database}-workflows.js`);
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  project.provide('databaseUrl', withDatabase(ADMIN_URL, database));
+  project.provide('temporalAddress', dev.address);
+  project.provide('workflowBundlePath', bundlePath);
+
+  return async () => {
+    await dev.stop();
+    fs.rmSync(bundlePath, { force: true });
+    const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+    await sql.unsafe(`drop database if exists "${database}" with (force)`);
+    await sql.end();
+  };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};

@@ -1,0 +1,99 @@
+/**
+ * The whole system for an integration test, over real servers: Postgres, the run's Temporal dev
+ * server, a real worker on its own task queue, and the Express app listening on a loopback port.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { hashKey } from '../../api/auth';
+import { connectDatabase, type Database } from '../../db/client';
+import { apiKeys, units } from '../../db/schema';
+import type { Role } from '../../domain/ticket';
+import { createLogger } from '../../platform/logger';
+import { createMetrics } from '../../platform/metrics';
+import { connectClient } from '../../platform/temporal';
+import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
+import type { Client } from '@temporalio/client';
+
+export interface TestSystem {
+  baseUrl: string;
+  database: Database;
+  temporal: Client;
+  adminKey: string;
+  /** a fresh API key of a role (unit keys need a unitId) */
+  key(role: Role, unitId?: string): Promise<string>;
+  /** a fresh unit with a unique id */
+  unit(name?: string, regionCode?: string): Promise<string>;
+  call(method: string, path: string, opts?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(opts: { logLines?: string[] } = {}): Promise<TestSystem> {
+  const logger = opts.logLines
+    ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
+  const databaseUrl = inject('databaseUrl');
+  const address = inject('temporalAddress');
+  const taskQueue = `test-${crypto.randomUUID()}`;
+  const database = connectDatabase(databaseUrl, { max: 5 });
+  const temporal = await connectClient(address, 'default');
+  const { worker, connection } = await createTicketWorker({
+    address,
+    namespace: 'default',
+    taskQueue,
+    deps: { database, logger },
+    workflowBundle: { code: fs.readFileSync(inject('workflowBundlePath'), 'utf8') },
+  });
+  const running = worker.run();
+  const adminKey = `admin-${crypto.randomUUID()}`;
+  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics() });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const system: TestSystem = {
+    baseUrl,
+    database,
+    temporal,
+    adminKey,
+    async key(role, unitId) {
+      const key = `test-${crypto.randomUUID()}`;
+      await database.db.insert(apiKeys).values({ id: `key-${crypto.randomUUID()}`, name: `${role} test key`, role, unitId, keyHash: hashKey(key) });
+      return key;
+    },
+    async unit(name = '测试单位', regionCode = '410702') {
+      const id = `u-${crypto.randomUUID().slice(0, 12)}`;
+      await database.db.insert(units).values({ id, name, level: 'city', regionCode });
+      return id;
+    },
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) body = JSON.stringify(opts.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const res = await fetch(baseUrl + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (metrics, docs)
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.connection.close();
+      await database.close();
+    },
+  };
+  return system;
+}

@@ -1,0 +1,88 @@
+/**
+ * A time-skipping Temporal test environment with a worker whose activities are replaced by
+ * in-memory fakes, for workflow tests that need no Postgres.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { inject } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TicketEvent } from '../../activities/tickets';
+import type { createActivities } from '../../activities';
+import type { TicketState } from '../../domain/lifecycle';
+import type { Actor, NewTicket } from '../../domain/ticket';
+import { ensureSearchAttributes, findOnPath } from '../../platform/temporal';
+import { TICKET_WORKFLOW } from '../../workflows/messages';
+import { createLogger } from '../../platform/logger';
+import { installTemporalLogging } from '../../platform/worker';
+import type { TicketWorkflowInput } from '../../workflows/ticket';
+
+type Activities = ReturnType<typeof createActivities>;
+
+export const agent: Actor = { role: 'agent', id: 'agent-key' };
+export const supervisor: Actor = { role: 'supervisor', id: 'supervisor-key' };
+export const unitActor = (unitId: string): Actor => ({ role: 'unit', id: `${unitId}-key`, unitId });
+
+/** What the fake activities recorded: the trail per ticket, keyed by sequence number. */
+export class FakeStore {
+  readonly events = new Map<string, Map<number, TicketEvent>>();
+  readonly snapshots = new Map<string, TicketState>();
+
+  trail(ticketId: string): TicketEvent[] {
+    return [...(this.events.get(ticketId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+  }
+  types(ticketId: string): string[] {
+    return this.trail(ticketId).map((e) => e.type);
+  }
+}
+
+export async function createTimeSkippingEnv(overrides: Partial<Activities> = {}) {
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH ?? findOnPath('temporal-test-server');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
+  });
+  await ensureSearchAttributes(env.client, 'default');
+  const store = new FakeStore();
+  const activities: Activities = {
+    async recordEvent({ event, snapshot }) {
+      const trail = store.events.get(event.ticketId) ?? new Map<number, TicketEvent>();
+      trail.set(event.seq, event);
+      store.events.set(event.ticketId, trail);
+      const last = store.snapshots.get(event.ticketId);
+      if (!last || last.lastEventSeq < snapshot.lastEventSeq) store.snapshots.set(event.ticketId, snapshot);
+    },
+    ...overrides,
+  };
+  const taskQueue = `wf-${crypto.randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities,
+    workflowBundle: { code: fs.readFileSync(inject('workflowBundlePath'), 'utf8') },
+  });
+  const running = worker.run();
+
+  return {
+    env,
+    store,
+    async startTicket(ticket: Partial<NewTicket> = {}): Promise<WorkflowHandle> {
+      const input: TicketWorkflowInput = {
+        ticket: { channel: 'phone', caller: { phone: '13800000000' }, content: '小区停水', businessEnvironment: false, ...ticket },
+        receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+        actor: agent,
+      };
+      return env.client.workflow.start(TICKET_WORKFLOW, {
+        workflowId: `T-${crypto.randomUUID()}`,
+        taskQueue,
+        args: [input],
+      });
+    },
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
