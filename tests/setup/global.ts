@@ -10,7 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import type {} from 'vitest';
 import { migrateDatabase } from '../../db/migrate';
-import { createDatabaseIfMissing, withDatabase } from '../../platform/postgres';
+import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase } from '../../platform/postgres';
 import { startDevServer } from '../../platform/temporal';
 import { createLogger } from '../../platform/logger';
 import { installTemporalLogging } from '../../platform/worker';
@@ -23,11 +23,30 @@ declare module 'vitest' {
   }
 }
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** TEST_DATABASE_ADMIN_URL, else the local server, else an embedded one for this run. */
+async function providePostgresServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  const configured = process.env.TEST_DATABASE_ADMIN_URL;
+  if (configured || (await createDatabaseIfMissing(LOCAL_ADMIN_URL, 'postgres'))) {
+    return { adminUrl: configured ?? LOCAL_ADMIN_URL, stop: async () => undefined };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-test-pg-'));
+  const embedded = await startEmbeddedPostgres(dir, createLogger('warn'), 55000 + (process.pid % 5000));
+  return {
+    adminUrl: withDatabase(embedded.url, 'postgres'),
+    async stop() {
+      await embedded.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export default async function setup(project: TestProject) {
   installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
   const database = `hotline_test_${process.pid}_${Date.now()}`;
+  const server = await providePostgresServer();
+  const ADMIN_URL = server.adminUrl;
   const [dev, bundle] = await Promise.all([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH }),
     bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), logger: quietLogger }),
@@ -49,6 +68,7 @@ export default async function setup(project: TestProject) {
     const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
     await sql.unsafe(`drop database if exists "${database}" with (force)`);
     await sql.end();
+    await server.stop();
   };
 }
 
