@@ -29,6 +29,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { maskPhone } from '../domain/ticket';
+import { HOTLINE_TIME_ZONE } from '../domain/time';
 import {
   componentValues,
   compositeScore,
@@ -88,7 +89,8 @@ function dueIn(p: Period): SQL {
     or (t.due_by is null and ${receivedIn(p)}))`;
 }
 
-const shanghaiDay = (column: SQL) => sql`to_char(${column} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`;
+/** The hotline's calendar day (YYYY-MM-DD) of a timestamptz, as `shanghaiDaysIn` lists them. */
+const shanghaiDay = (column: SQL) => sql`to_char(${column} at time zone ${sql.raw(`'${HOTLINE_TIME_ZONE}'`)}, 'YYYY-MM-DD')`;
 const isoInstant = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The counts of a cohort of dispatched tickets, as columns of an aggregate over `t`. */
