@@ -1,3 +1,5 @@
 export * from './units';
 export * from './auth';
 export * from './tickets';
+export * from './supervision';
+export * from './routing';

@@ -31,12 +31,33 @@ export const tickets = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     signBy: timestamp('sign_by', { withTimezone: true }),
     dueBy: timestamp('due_by', { withTimezone: true }),
+    /** yellow card point (临期) */
+    nearDueAt: timestamp('near_due_at', { withTimezone: true }),
+    /** until when the unit may ask to return the ticket (退单) */
+    returnBy: timestamp('return_by', { withTimezone: true }),
+    /** the policy version the ticket was dispatched under */
+    policyVersion: integer('policy_version'),
     callbackBy: timestamp('callback_by', { withTimezone: true }),
     nearDue: boolean('near_due').notNull().default(false),
     overdue: boolean('overdue').notNull().default(false),
     escalated: boolean('escalated').notNull().default(false),
     rehandleCount: integer('rehandle_count').notNull().default(0),
     urgeCount: integer('urge_count').notNull().default(0),
+    signOverdue: boolean('sign_overdue').notNull().default(false),
+    callbackMissed: boolean('callback_missed').notNull().default(false),
+    /** a pending return request (退单申请): {reason, suggestedUnitId?, at, unitId} */
+    returnRequest: jsonb('return_request'),
+    returnCount: integer('return_count').notNull().default(0),
+    /** a pending or decided extension (延期): {workingDays, reason, at, status: requested|approved|refused} */
+    extension: jsonb('extension'),
+    /** 并单: the open ticket this one was merged into */
+    mergedInto: text('merged_into'),
+    /** open tickets this one repeats (same caller, or same place and topic) */
+    repeatOf: text('repeat_of').array().notNull().default(sql`'{}'::text[]`),
+    /** how long the ticket may wait in triage */
+    triageBy: timestamp('triage_by', { withTimezone: true }),
+    /** the classifier's proposal at receipt, kept to measure it against the agents */
+    proposal: jsonb('proposal'),
     replyResult: text('reply_result'),
     replyText: text('reply_text'),
     /** whether the reply came by dueBy (including an approved extension) */
@@ -57,6 +78,7 @@ export const tickets = pgTable(
     index('tickets_unit_idx').on(t.unitId, t.receivedAt),
     index('tickets_region_idx').on(t.regionCode, t.receivedAt),
     index('tickets_due_idx').on(t.dueBy),
+    index('tickets_caller_phone_idx').on(t.callerPhone, t.receivedAt),
   ],
 );
 
