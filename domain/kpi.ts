@@ -6,58 +6,17 @@
  * Pure: the counts come from `db/analytics.ts`, whose SQL counts exactly what each function
  * here names; the API and reports only present the results.
  */
+import { DEFAULT_POLICY, type Policy } from './policy';
+
 // ---------------------------------------------------------------------------------------------
 // Policy
 
-export interface RankingWeights {
-  /** 签收及时率 */
-  signOff: number;
-  /** 按期办结率 */
-  onTime: number;
-  /** 满意率 */
-  satisfaction: number;
-  /** 退单率: a penalty */
-  returns: number;
-  /** 重办率: a penalty */
-  rehandles: number;
-}
+/** 签收及时率, 按期办结率, 满意率, and the penalties 退单率 and 重办率. */
+export type RankingWeights = Policy['kpi']['ranking']['weights'];
 
-/** The analytics part of the city's policy (matches `domain/policy.ts`). */
-export interface KpiPolicy {
-  /** weight of 基本满意 in the satisfaction rate: 1 in most cities, 0.9 in some */
-  basicallySatisfiedWeight: number;
-  ranking: {
-    weights: RankingWeights;
-    /** units with more tickets than this are ranked in the large group, the rest in the small one */
-    groupThreshold: number;
-    /** size of the red list (红榜) and of the black list (黑榜) */
-    listSize: number;
-    /** 约谈: in the bottom `interviewBottom` of their group … */
-    interviewBottom: number;
-    /** … for this many consecutive months */
-    interviewMonths: number;
-  };
-  hotspots: {
-    /** days of trailing history a topic's or place's volume is compared with */
-    baselineDays: number;
-    /** how many standard deviations above the baseline count as a jump */
-    zThreshold: number;
-    /** fewer tickets than this are never a hot spot, whatever the baseline */
-    minCount: number;
-  };
-}
-
-export const DEFAULT_KPI_POLICY: KpiPolicy = {
-  basicallySatisfiedWeight: 1,
-  ranking: {
-    weights: { signOff: 0.1, onTime: 0.5, satisfaction: 0.4, returns: 0.05, rehandles: 0.05 },
-    groupThreshold: 10,
-    listSize: 5,
-    interviewBottom: 3,
-    interviewMonths: 3,
-  },
-  hotspots: { baselineDays: 28, zThreshold: 3, minCount: 5 },
-};
+/** The analytics part of the policy (domain/policy.ts), defined there once. */
+export type KpiPolicy = Policy['kpi'];
+export const DEFAULT_KPI_POLICY: KpiPolicy = DEFAULT_POLICY.kpi;
 
 // ---------------------------------------------------------------------------------------------
 // Ratios and the rates built from them

@@ -1,0 +1,41 @@
+/**
+ * The policy in force and the working-day calendar, as Postgres holds them. Versions are kept:
+ * a ticket records the version it was dispatched under and keeps it for its whole life.
+ */
+import { asc, desc, eq } from 'drizzle-orm';
+import type { Db } from './client';
+import { calendarOverrides, policies } from './schema';
+import { WorkingDayCalendar, type CalendarOverride } from '../domain/calendar';
+import { DEFAULT_POLICY, policySchema, type Policy } from '../domain/policy';
+
+export interface PolicyVersion {
+  /** 0 is the built-in default, before any admin change */
+  version: number;
+  policy: Policy;
+}
+
+export async function currentPolicy(db: Db): Promise<PolicyVersion> {
+  const [row] = await db.select().from(policies).orderBy(desc(policies.version)).limit(1);
+  return row ? { version: row.version, policy: policySchema.parse(row.policy) } : { version: 0, policy: DEFAULT_POLICY };
+}
+
+export async function policyAt(db: Db, version: number): Promise<PolicyVersion> {
+  if (version === 0) return { version: 0, policy: DEFAULT_POLICY };
+  const [row] = await db.select().from(policies).where(eq(policies.version, version));
+  if (!row) throw new Error(`policy version ${version} does not exist`);
+  return { version, policy: policySchema.parse(row.policy) };
+}
+
+export async function savePolicy(db: Db, policy: Policy, createdBy: string): Promise<PolicyVersion> {
+  const [row] = await db.insert(policies).values({ policy, createdBy }).returning({ version: policies.version });
+  return { version: row!.version, policy };
+}
+
+export async function calendarOverridesOf(db: Db): Promise<CalendarOverride[]> {
+  const rows = await db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.date));
+  return rows.map((r) => ({ date: r.date, kind: r.kind, ...(r.name ? { name: r.name } : {}) }));
+}
+
+export async function loadCalendar(db: Db): Promise<WorkingDayCalendar> {
+  return new WorkingDayCalendar(await calendarOverridesOf(db));
+}
