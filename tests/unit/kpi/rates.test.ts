@@ -16,16 +16,7 @@ import {
   satisfactionRate,
   unitComponents,
   type HeadlineFigures,
-  type KpiPolicy,
 } from '../../../domain/kpi';
-import { DEFAULT_POLICY } from '../../../domain/policy';
-
-describe('KPI policy', () => {
-  it('is the kpi section of the city policy, with the same defaults', () => {
-    const fromPolicy: KpiPolicy = DEFAULT_POLICY.kpi; // a type error here means the shapes drifted
-    expect(fromPolicy).toEqual(DEFAULT_KPI_POLICY);
-  });
-});
 
 describe('shares and rates', () => {
   it('direct-answer and dispatch shares are parts of all tickets received', () => {
