@@ -21,6 +21,8 @@ export default defineConfig({
           include: ['tests/workflows/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           // one Temporal dev server and one test database for the whole run
           globalSetup: ['tests/setup/global.ts'],
+          // the files share the policy and calendar in that database: one file at a time
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,15 +1,20 @@
 /** Every activity the worker registers, built from the process's dependencies. */
 import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
+import { createSupervisionActivities } from './supervision';
 import { createTicketActivities } from './tickets';
 
 export interface ActivityDeps {
   database: Database;
   logger: Logger;
+  /** signs notifications to units' webhooks */
+  webhookSecret: string;
+  fetchImpl?: typeof fetch;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createTicketActivities(deps),
+    ...createSupervisionActivities(deps),
   };
 }

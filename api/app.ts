@@ -15,6 +15,7 @@ import { errorBody } from './views';
 import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
 import { Api } from './route';
+import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
 
 export interface AppDeps {
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   const api = new Api(v1, registry, idempotency(db));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
   adminRoutes(api, db);
+  supervisionRoutes(api, db);
   app.use('/v1', v1);
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({

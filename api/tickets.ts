@@ -18,7 +18,13 @@ import {
   STATUSES,
   TICKET_TYPES,
   callbackSchema,
+  extensionDecisionSchema,
+  extensionRequestSchema,
   finalizeSchema,
+  mergeSchema,
+  returnDecisionSchema,
+  returnRequestSchema,
+  urgeSchema,
   newTicketSchema,
   noteSchema,
   progressSchema,
@@ -33,7 +39,13 @@ import {
 import {
   TICKET_WORKFLOW,
   callbackUpdate,
+  extensionDecisionUpdate,
+  extensionRequestUpdate,
   finalizeUpdate,
+  mergeUpdate,
+  returnDecisionUpdate,
+  returnRequestUpdate,
+  urgeUpdate,
   persistedUpdate,
   progressUpdate,
   rehandleUpdate,
@@ -114,8 +126,10 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     if (missing) throw unprocessable(missing.path, `unknown unit '${missing.id}'`);
   }
 
-  async function checkDisposition(d: Disposition | undefined, path: string): Promise<void> {
+  /** A dispatch needs a unit that exists and a classification, whose category sets the deadlines. */
+  async function checkDisposition(d: Disposition | undefined, path: string, classified: boolean): Promise<void> {
     if (d?.action !== 'dispatch') return;
+    if (!classified) throw unprocessable('classification', 'a ticket needs a classification (its category sets the deadlines) to be dispatched');
     if (!d.unitId) throw unprocessable(`${path}.unitId`, 'the unit to dispatch to is required');
     await assertUnitsExist([
       { path: `${path}.unitId`, id: d.unitId },
@@ -173,7 +187,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
-      await checkDisposition(body.disposition, 'disposition');
+      await checkDisposition(body.disposition, 'disposition', body.classification !== undefined);
       const principal = res.locals.principal;
       const receivedAt = new Date();
       const id = await allocateTicketId(db, receivedAt);
@@ -249,8 +263,8 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     idempotent: true,
     handler: async ({ params, body, res }) => {
       const id = (res.locals.ticketId = params.id!);
-      await visibleTicket(id, res.locals.principal);
-      await checkDisposition(body.disposition, 'disposition');
+      const row = await visibleTicket(id, res.locals.principal);
+      await checkDisposition(body.disposition, 'disposition', body.classification !== undefined || row.category !== null);
       await act(id, res.locals.principal, res.locals.idempotencyKey, triageUpdate, body);
       return render(id, res.locals.principal);
     },
@@ -264,6 +278,20 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       summary: "The unit's completion reply (办结回复): the completion signal",
       update: replyUpdate,
       body: replySchema,
+      primaryOnly: true,
+    },
+    {
+      path: 'return-request',
+      summary: "Ask to return a ticket that is not the unit's responsibility (退单), within the return window",
+      update: returnRequestUpdate,
+      body: returnRequestSchema,
+      primaryOnly: true,
+    },
+    {
+      path: 'extension-request',
+      summary: 'Ask once for more working days (延期), up to the policy maximum',
+      update: extensionRequestUpdate,
+      body: extensionRequestSchema,
       primaryOnly: true,
     },
   ] as const;
@@ -286,37 +314,82 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     });
   }
 
-  const centerActions = [
-    { path: 'callback', summary: 'The callback result (回访)', roles: ['agent'], update: callbackUpdate, body: callbackSchema },
+  /** Checks that need the database before the workflow is asked: named units and tickets must exist. */
+  const knownUnit = async (b: { approve: boolean; unitId?: string; coUnitIds?: string[] }) => {
+    if (b.approve && b.unitId) {
+      await assertUnitsExist([{ path: 'unitId', id: b.unitId }, ...(b.coUnitIds ?? []).map((id, i) => ({ path: `coUnitIds.${i}`, id }))]);
+    }
+  };
+  const openTarget = async (b: { intoTicketId: string }, id: string) => {
+    const target = await findTicket(db, b.intoTicketId);
+    if (b.intoTicketId === id) throw unprocessable('intoTicketId', 'a ticket cannot be merged into itself');
+    if (!target) throw unprocessable('intoTicketId', `ticket ${b.intoTicketId} does not exist`);
+    if (!isOpen(target.status as TicketState['status'])) throw unprocessable('intoTicketId', `ticket ${b.intoTicketId} is '${target.status}', not open`);
+  };
+
+  const centerActions: {
+    path: string;
+    summary: string;
+    roles: Role[];
+    update: UpdateDefinition<TicketState, [Acting]>;
+    body: z.ZodType;
+    check?: (body: never, id: string) => Promise<void>;
+  }[] = [
+    { path: 'callback', summary: 'The callback result (回访)', roles: ['agent'], update: callbackUpdate as never, body: callbackSchema },
     {
       path: 'rehandle',
       summary: 'Back to the unit after a dissatisfied callback (重办)',
       roles: ['supervisor'],
-      update: rehandleUpdate,
+      update: rehandleUpdate as never,
       body: noteSchema,
     },
     {
       path: 'finalize',
       summary: 'Close although the citizen is dissatisfied (终结), with a reason',
       roles: ['supervisor'],
-      update: finalizeUpdate,
+      update: finalizeUpdate as never,
       body: finalizeSchema,
     },
-  ] as const;
+    {
+      path: 'return-decision',
+      summary: "Decide a unit's return request: approve re-dispatches to `unitId` with fresh deadlines; refuse sends it back, clock running",
+      roles: ['supervisor'],
+      update: returnDecisionUpdate as never,
+      body: returnDecisionSchema,
+      check: knownUnit as never,
+    },
+    {
+      path: 'extension-decision',
+      summary: "Decide a unit's extension request: approve moves dueBy by the working days asked",
+      roles: ['supervisor'],
+      update: extensionDecisionUpdate as never,
+      body: extensionDecisionSchema,
+    },
+    { path: 'urge', summary: 'Urge the unit (催办/督办)', roles: ['supervisor'], update: urgeUpdate as never, body: urgeSchema },
+    {
+      path: 'merge',
+      summary: 'Merge a repeat report into an open ticket (并单); its caller is called back with that ticket',
+      roles: ['supervisor', 'agent'],
+      update: mergeUpdate as never,
+      body: mergeSchema,
+      check: openTarget as never,
+    },
+  ];
   for (const a of centerActions) {
     api.endpoint({
       method: 'post',
       path: `/v1/tickets/:id/${a.path}`,
       tag: 'center actions',
       summary: a.summary,
-      roles: [...a.roles],
-      body: a.body as z.ZodType,
+      roles: a.roles,
+      body: a.body,
       response: ticketView,
       idempotent: true,
       handler: async ({ params, body, res }) => {
         const id = (res.locals.ticketId = params.id!);
         await visibleTicket(id, res.locals.principal);
-        await act(id, res.locals.principal, res.locals.idempotencyKey, a.update as UpdateDefinition<TicketState, [Acting]>, body as object);
+        await a.check?.(body as never, id);
+        await act(id, res.locals.principal, res.locals.idempotencyKey, a.update, body as object);
         return render(id, res.locals.principal);
       },
     });

@@ -47,12 +47,32 @@ export const ticketSummaryView = z.object({
   classification: z.object({ type: z.enum(TICKET_TYPES), topic: z.string(), category: z.enum(CATEGORIES) }).nullable(),
   unitId: z.string().nullable(),
   coUnitIds: z.array(z.string()),
-  deadlines: z.object({ signBy: iso.nullable(), dueBy: iso.nullable(), callbackBy: iso.nullable() }),
+  deadlines: z.object({
+    signBy: iso.nullable().describe('签收时限'),
+    dueBy: iso.nullable().describe('办理时限, including an approved extension'),
+    nearDueAt: iso.nullable().describe('临期: the yellow card point'),
+    returnBy: iso.nullable().describe('退单 requests accepted until then'),
+    callbackBy: iso.nullable().describe('回访时限'),
+  }),
+  policyVersion: z.number().int().nullable().describe('the policy version the ticket was dispatched under'),
   nearDue: z.boolean(),
   overdue: z.boolean(),
   escalated: z.boolean(),
+  signOverdue: z.boolean(),
+  callbackMissed: z.boolean(),
   rehandleCount: z.number().int(),
   urgeCount: z.number().int(),
+  returnCount: z.number().int(),
+  returnRequest: z
+    .object({ unitId: z.string(), reason: z.string(), suggestedUnitId: z.string().optional(), at: iso })
+    .nullable()
+    .describe('a pending 退单 request'),
+  extension: z
+    .object({ workingDays: z.number().int(), reason: z.string(), at: iso, status: z.enum(['requested', 'approved', 'refused']) })
+    .nullable()
+    .describe('the 延期 request, pending or decided'),
+  mergedInto: z.string().nullable(),
+  repeatOf: z.array(z.string()).describe('open tickets this one repeats'),
   reply: z.object({ result: z.enum(REPLY_RESULTS), reply: z.string(), at: iso, onTime: z.boolean().nullable() }).nullable(),
   satisfaction: z.enum(CALLBACK_OUTCOMES).nullable(),
   answer: z.string().nullable(),
@@ -87,6 +107,7 @@ export const apiKeyView = z.object({
 });
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+type TicketSummary = z.infer<typeof ticketSummaryView>;
 
 export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<typeof ticketSummaryView> {
   return {
@@ -107,12 +128,28 @@ export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<type
         : null,
     unitId: row.unitId,
     coUnitIds: row.coUnitIds,
-    deadlines: { signBy: isoOrNull(row.signBy), dueBy: isoOrNull(row.dueBy), callbackBy: isoOrNull(row.callbackBy) },
+    deadlines: {
+      signBy: isoOrNull(row.signBy),
+      dueBy: isoOrNull(row.dueBy),
+      nearDueAt: isoOrNull(row.nearDueAt),
+      returnBy: isoOrNull(row.returnBy),
+      callbackBy: isoOrNull(row.callbackBy),
+    },
+    policyVersion: row.policyVersion,
     nearDue: row.nearDue,
     overdue: row.overdue,
     escalated: row.escalated,
+    signOverdue: row.signOverdue,
+    callbackMissed: row.callbackMissed,
     rehandleCount: row.rehandleCount,
     urgeCount: row.urgeCount,
+    returnCount: row.returnCount,
+    returnRequest: row.returnRequest
+      ? (({ previousStatus: _, ...r }) => r)(row.returnRequest as TicketSummary['returnRequest'] & { previousStatus?: string })
+      : null,
+    extension: row.extension as TicketSummary['extension'],
+    mergedInto: row.mergedInto,
+    repeatOf: row.repeatOf,
     reply:
       row.replyResult && row.replyText && row.repliedAt
         ? {

@@ -7,6 +7,7 @@
  * the end (23:59:59.999 Asia/Shanghai) of the Nth working day after the start day; the start day
  * itself never counts, so a ticket received on a holiday counts from the next working days.
  */
+import type { DispatchDeadlines } from './lifecycle';
 import type { WorkingDayCalendar } from './calendar';
 import { SECONDS_PER_UNIT, type Duration, type Policy } from './policy';
 import type { Category } from './ticket';
@@ -39,6 +40,8 @@ export interface TicketDeadlines {
   dueBy: string;
   /** 临期: when the yellow card comes on */
   nearDueAt: string;
+  /** overdue by the handling limit once more: the ticket is escalated */
+  escalateAt: string;
 }
 
 /**
@@ -54,11 +57,26 @@ export function computeDeadlines(
 ): TicketDeadlines {
   const limits = policy.categories[category];
   const dueBy = addDuration(cal, dispatchedAt, limits.handling);
-  const nearDueAt = subtractDuration(cal, dueBy, limits.nearDue);
   return {
     signBy: addDuration(cal, dispatchedAt, limits.signOff).toISOString(),
+    ...pointsAroundDue(cal, policy, category, dueBy, dispatchedAt),
+  };
+}
+
+/** The due date with its near-due and escalation points, for a new due date (e.g. after an extension). */
+export function pointsAroundDue(
+  cal: WorkingDayCalendar,
+  policy: Policy,
+  category: Category,
+  dueBy: Date,
+  dispatchedAt: Date,
+): Omit<TicketDeadlines, 'signBy'> {
+  const limits = policy.categories[category];
+  const nearDueAt = subtractDuration(cal, dueBy, limits.nearDue);
+  return {
     dueBy: dueBy.toISOString(),
     nearDueAt: (nearDueAt < dispatchedAt ? dispatchedAt : nearDueAt).toISOString(),
+    escalateAt: addDuration(cal, dueBy, limits.handling).toISOString(),
   };
 }
 
@@ -80,4 +98,20 @@ export function extendDue(cal: WorkingDayCalendar, dueBy: Date, workingDays: num
 /** Whether a unit may ask for an extension of `workingDays` (whether it already asked is the lifecycle's rule). */
 export function extensionAllowed(policy: Policy, workingDays: number): boolean {
   return Number.isInteger(workingDays) && workingDays >= 1 && workingDays <= policy.extensionMax.amount;
+}
+
+/** Everything a dispatch fixes: the deadlines, the return window and the extension limit. */
+export function dispatchDeadlines(
+  cal: WorkingDayCalendar,
+  policy: Policy,
+  policyVersion: number,
+  category: Category,
+  dispatchedAt: Date,
+): DispatchDeadlines {
+  return {
+    policyVersion,
+    ...computeDeadlines(cal, policy, category, dispatchedAt),
+    returnBy: returnWindowEnd(cal, policy, dispatchedAt),
+    extensionMaxWorkingDays: policy.extensionMax.amount,
+  };
 }

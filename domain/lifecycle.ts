@@ -17,10 +17,44 @@ export const CLOSED_STATUSES: readonly TicketStatus[] = ['answered', 'rejected',
 export interface Deadlines {
   /** 签收时限 */
   signBy?: string;
-  /** 办理时限 */
+  /** 办理时限 (including an approved extension) */
   dueBy?: string;
+  /** 临期: the yellow card point */
+  nearDueAt?: string;
+  /** overdue by the handling limit again: escalated */
+  escalateAt?: string;
+  /** 退单 requests are accepted until then */
+  returnBy?: string;
   /** 回访时限 */
   callbackBy?: string;
+}
+
+/** What the deadline activity computes at dispatch, re-dispatch and re-handle. */
+export interface DispatchDeadlines {
+  policyVersion: number;
+  signBy: string;
+  dueBy: string;
+  nearDueAt: string;
+  escalateAt: string;
+  returnBy: string;
+  /** the longest extension the policy allows, in working days */
+  extensionMaxWorkingDays: number;
+}
+
+export interface ReturnRequest {
+  unitId: string;
+  reason: string;
+  suggestedUnitId?: string;
+  at: string;
+  /** the status to go back to when the return is refused */
+  previousStatus: 'dispatched' | 'handling';
+}
+
+export interface Extension {
+  workingDays: number;
+  reason: string;
+  at: string;
+  status: 'requested' | 'approved' | 'refused';
 }
 
 /** The live state of one ticket, held by its workflow and projected into Postgres after each step. */
@@ -43,6 +77,22 @@ export interface TicketState {
   escalated: boolean;
   rehandleCount: number;
   urgeCount: number;
+  signOverdue: boolean;
+  callbackMissed: boolean;
+  /** how many dissatisfied callbacks the ticket has had; the second escalates */
+  dissatisfiedCount: number;
+  policyVersion?: number;
+  extensionMaxWorkingDays?: number;
+  returnRequest?: ReturnRequest;
+  returnCount: number;
+  /** at most one per ticket (延期 may be asked once) */
+  extension?: Extension;
+  /** 并单: this ticket joined that one */
+  mergedInto?: string;
+  /** repeat reports merged into this ticket; their callers are called back with it */
+  mergedTickets: { id: string; callerName?: string; callerPhone?: string }[];
+  /** open tickets this one repeats, found at receipt */
+  repeatOf: string[];
   dispatchedAt?: string;
   signedAt?: string;
   reply?: { result: ReplyResult; reply: string; at: string; unitId: string; onTime?: boolean };
@@ -63,15 +113,37 @@ export type TicketAction =
   | 'reply'
   | 'callback'
   | 'rehandle'
-  | 'finalize';
+  | 'finalize'
+  | 'returnRequest'
+  | 'returnDecision'
+  | 'extensionRequest'
+  | 'extensionDecision'
+  | 'urge'
+  | 'merge';
 
-type StateView = Pick<TicketState, 'status' | 'satisfaction'>;
+type StateView = Pick<TicketState, 'status' | 'satisfaction' | 'extension' | 'deadlines'>;
 
-const RULES: Record<TicketAction, { statuses: readonly TicketStatus[]; when?: (s: StateView) => boolean; needs?: string }> = {
+/** Statuses in which a unit holds the ticket. */
+const WITH_UNIT: readonly TicketStatus[] = ['dispatched', 'handling', 'return_requested'];
+
+const RULES: Record<
+  TicketAction,
+  { statuses: readonly TicketStatus[]; when?: (s: StateView, now: Date) => boolean; needs?: string }
+> = {
   triage: { statuses: ['triage'] },
   sign: { statuses: ['dispatched'] },
   progress: { statuses: ['handling'] },
   reply: { statuses: ['handling'] },
+  returnRequest: {
+    statuses: ['dispatched', 'handling'],
+    when: (s, now) => s.deadlines.returnBy === undefined || now.getTime() <= Date.parse(s.deadlines.returnBy),
+    needs: 'the return window still open',
+  },
+  returnDecision: { statuses: ['return_requested'] },
+  extensionRequest: { statuses: ['handling'], when: (s) => s.extension === undefined, needs: 'no earlier extension request (a unit may ask once)' },
+  extensionDecision: { statuses: ['handling'], when: (s) => s.extension?.status === 'requested', needs: 'a pending extension request' },
+  urge: { statuses: WITH_UNIT },
+  merge: { statuses: ['triage', 'dispatched', 'handling'] },
   callback: { statuses: ['replied'], when: (s) => s.satisfaction === undefined, needs: 'a reply awaiting its callback' },
   rehandle: {
     statuses: ['replied'],
@@ -86,12 +158,12 @@ const RULES: Record<TicketAction, { statuses: readonly TicketStatus[]; when?: (s
 };
 
 /** Why an action is not allowed now, or undefined when it is. */
-export function refusal(action: TicketAction, state: StateView): string | undefined {
+export function refusal(action: TicketAction, state: StateView, now: Date): string | undefined {
   const rule = RULES[action];
   if (!rule.statuses.includes(state.status)) {
     return `cannot ${action} a ticket in status '${state.status}' (allowed in: ${rule.statuses.join(', ')})`;
   }
-  if (rule.when && !rule.when(state)) {
+  if (rule.when && !rule.when(state, now)) {
     return `cannot ${action} a ticket in status '${state.status}' without ${rule.needs}`;
   }
   return undefined;

@@ -139,3 +139,21 @@ export function maskPhone(phone: string | undefined): string | undefined {
   const keepHead = digits.length >= 11 ? 3 : Math.min(3, digits.length - 4);
   return digits.slice(0, keepHead) + '*'.repeat(digits.length - keepHead - 4) + digits.slice(-4);
 }
+
+export const returnRequestSchema = z.object({ reason: text(2000), suggestedUnitId: unitIdSchema.optional() });
+export const returnDecisionSchema = z
+  .object({
+    approve: z.boolean(),
+    unitId: unitIdSchema.optional().describe('the unit to re-dispatch to, when approved'),
+    coUnitIds: z.array(unitIdSchema).max(20).optional(),
+    note: text(2000).optional(),
+  })
+  .refine((d) => !d.approve || d.unitId !== undefined, { path: ['unitId'], message: 'the new unit is required when the return is approved' });
+export type ReturnDecision = z.infer<typeof returnDecisionSchema>;
+export const extensionRequestSchema = z.object({
+  workingDays: z.number().int().min(1).max(366),
+  reason: text(2000),
+});
+export const extensionDecisionSchema = z.object({ approve: z.boolean(), note: text(2000).optional() });
+export const urgeSchema = z.object({ note: text(2000) });
+export const mergeSchema = z.object({ intoTicketId: z.string().regex(/^[\w-]{1,64}$/, 'must be a ticket id') });

@@ -21,6 +21,8 @@ export interface Config {
   logLevel: string;
   /** limit of a JSON body, e.g. "1mb" */
   bodyLimit: string;
+  /** key of the HMAC signature on notifications to units' webhooks */
+  webhookSecret: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,5 +40,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     bodyLimit: env.BODY_LIMIT ?? '1mb',
+    webhookSecret: env.WEBHOOK_SECRET ?? 'hotline-dev-webhook-secret',
   };
 }

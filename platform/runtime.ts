@@ -64,7 +64,7 @@ export async function runWorker(
     address: infra.temporalAddress,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: { database, logger },
+    deps: { database, logger, webhookSecret: config.webhookSecret },
   });
   const done = worker.run().finally(async () => {
     await connection.close();

@@ -3,7 +3,7 @@
  * Every action a person takes on a ticket is an update: the workflow validates it against the
  * lifecycle rules (a refusal becomes the API's 409) and answers once the step is in Postgres.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TicketState } from '../domain/lifecycle';
 import type { Actor, CallbackOutcome, Classification, Disposition, ReplyResult } from '../domain/ticket';
@@ -19,6 +19,16 @@ export const replyUpdate = defineUpdate<TicketState, [Acting & { result: ReplyRe
 export const callbackUpdate = defineUpdate<TicketState, [Acting & { outcome: CallbackOutcome; note?: string }]>('callback');
 export const rehandleUpdate = defineUpdate<TicketState, [Acting & { note: string }]>('rehandle');
 export const finalizeUpdate = defineUpdate<TicketState, [Acting & { reason: string }]>('finalize');
+export const returnRequestUpdate = defineUpdate<TicketState, [Acting & { reason: string; suggestedUnitId?: string }]>('returnRequest');
+export const returnDecisionUpdate = defineUpdate<TicketState, [Acting & { approve: boolean; unitId?: string; coUnitIds?: string[]; note?: string }]>(
+  'returnDecision',
+);
+export const extensionRequestUpdate = defineUpdate<TicketState, [Acting & { workingDays: number; reason: string }]>('extensionRequest');
+export const extensionDecisionUpdate = defineUpdate<TicketState, [Acting & { approve: boolean; note?: string }]>('extensionDecision');
+export const urgeUpdate = defineUpdate<TicketState, [Acting & { note: string }]>('urge');
+export const mergeUpdate = defineUpdate<TicketState, [Acting & { intoTicketId: string }]>('merge');
+/** Sent by a repeat report's workflow to the open ticket it joins. */
+export const mergedInSignal = defineSignal<[{ id: string; callerName?: string; callerPhone?: string }]>('mergedIn');
 /** Answers once every step so far is persisted: the API calls it right after starting a ticket. */
 export const persistedUpdate = defineUpdate<TicketState, []>('persisted');
 

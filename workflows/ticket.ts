@@ -1,35 +1,69 @@
 /**
  * One ticket's life as a durable workflow (接 → 分 → 转 → 办 → 督 → 复 → 结):
- * receive → triage → answer | reject | dispatch → the unit signs, reports progress, replies →
- * the agent calls the citizen back → close, or re-handle / finalize when the citizen is
- * dissatisfied.
+ * receive → triage → answer | reject | dispatch → the unit signs, reports progress, replies,
+ * watched by timers for the sign-off, near-due, due and escalation points → the agent calls the
+ * citizen back by the callback deadline → close, or re-handle / finalize when the citizen is
+ * dissatisfied. Units may ask to return the ticket or to extend its deadline; the supervision
+ * center decides, urges and merges repeats.
  *
- * People act on the ticket through updates; each handler checks the lifecycle rules, applies
- * the step to the state and answers once the step is recorded in Postgres. The main function
- * below waits for the phases in order. Deterministic: no I/O here, only activities.
+ * People act through updates: each handler checks the lifecycle rules, applies the step under a
+ * lock and answers once the step is recorded in Postgres. The main function waits for the phases
+ * in order. Deterministic: deadlines, policy and calendar come from activities.
  */
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo, log } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { UpdateDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type * as activities from '../activities';
-import { ACTION_NOT_ALLOWED, refusal, type TicketAction, type TicketState } from '../domain/lifecycle';
-import type { Actor, Classification, Disposition, NewTicket, CallbackOutcome } from '../domain/ticket';
+import type { UnitNotification } from '../activities/supervision';
+import {
+  ACTION_NOT_ALLOWED,
+  UNPROCESSABLE,
+  refusal,
+  type DispatchDeadlines,
+  type TicketAction,
+  type TicketState,
+} from '../domain/lifecycle';
+import type { Actor, CallbackOutcome, Classification, Disposition, NewTicket, ReplyResult } from '../domain/ticket';
 import {
   callbackUpdate,
+  extensionDecisionUpdate,
+  extensionRequestUpdate,
   finalizeUpdate,
+  mergeUpdate,
+  mergedInSignal,
   persistedUpdate,
   progressUpdate,
   rehandleUpdate,
   replyUpdate,
+  returnDecisionUpdate,
+  returnRequestUpdate,
   searchAttributes,
   signUpdate,
   stateQuery,
   triageUpdate,
+  urgeUpdate,
 } from './messages';
 
-const { recordEvent } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+type Activities = ReturnType<typeof activities.createActivities>;
+
+const { recordEvent, dispatchDeadlines, extendedDeadlines, callbackDeadline, issueSupervisionNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Webhooks of units may be down for a while; each attempt is visible in the notifications table. */
+const { notifyUnit } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
 
 export interface TicketWorkflowInput {
@@ -37,6 +71,8 @@ export interface TicketWorkflowInput {
   receivedAt: string;
   actor: Actor;
 }
+
+const SYSTEM: Actor = { role: 'system', id: 'ticket-workflow' };
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
   const ticket = new TicketCase(input);
@@ -47,14 +83,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   if (ticket.dispatched) {
     for (;;) {
       await ticket.handle();
+      if (ticket.closed) break;
       const outcome = await ticket.callBack();
       if (outcome !== 'dissatisfied') break;
       const rehandled = await ticket.superviseDissatisfaction();
       if (!rehandled) break;
     }
   }
-  // the step that closed the ticket is still being recorded by its update handler
-  await condition(allHandlersFinished);
+  await ticket.settle();
   return ticket.state;
 }
 
@@ -66,6 +102,11 @@ class TicketCase {
   private persistedSeq = 0;
   /** Set once the ticket is received and the disposition given with it (if any) applied. */
   private intakeDone = false;
+  /** One step at a time: an update or a timer holds this while it applies its step. */
+  private busy = false;
+  /** Bumped whenever the deadlines move, so the timers are set again. */
+  private deadlineVersion = 0;
+  private pendingNotifications = 0;
 
   constructor(private readonly input: TicketWorkflowInput) {
     const t = input.ticket;
@@ -87,6 +128,12 @@ class TicketCase {
       escalated: false,
       rehandleCount: 0,
       urgeCount: 0,
+      signOverdue: false,
+      callbackMissed: false,
+      dissatisfiedCount: 0,
+      returnCount: 0,
+      mergedTickets: [],
+      repeatOf: [],
       lastEventSeq: 0,
     };
   }
@@ -95,12 +142,22 @@ class TicketCase {
     return this.state.unitId !== undefined;
   }
 
-  /** Registers the query and every update, each validated against the lifecycle rules. */
+  get closed(): boolean {
+    return this.state.closedAt !== undefined;
+  }
+
+  /** Registers the query, the signal and every update, each validated against the lifecycle rules. */
   listen(): void {
     setHandler(stateQuery, () => this.state);
     setHandler(persistedUpdate, async () => {
       await condition(() => this.intakeDone && this.persistedSeq === this.state.lastEventSeq);
       return this.state;
+    });
+    setHandler(mergedInSignal, (repeat) => {
+      void this.exclusive(async () => {
+        this.state.mergedTickets.push(repeat);
+        await this.record('repeat_merged', SYSTEM, { ticketId: repeat.id });
+      });
     });
     this.on(triageUpdate, 'triage', ({ actor, classification, disposition }) => this.decide(actor, disposition, classification));
     this.on(signUpdate, 'sign', ({ actor }) => this.sign(actor));
@@ -109,37 +166,83 @@ class TicketCase {
     this.on(callbackUpdate, 'callback', ({ actor, outcome, note }) => this.recordCallback(actor, outcome, note));
     this.on(rehandleUpdate, 'rehandle', ({ actor, note }) => this.rehandle(actor, note));
     this.on(finalizeUpdate, 'finalize', ({ actor, reason }) => this.close('finalized', actor, { reason }));
+    this.on(returnRequestUpdate, 'returnRequest', ({ actor, reason, suggestedUnitId }) => this.requestReturn(actor, reason, suggestedUnitId));
+    this.on(returnDecisionUpdate, 'returnDecision', ({ actor, approve, unitId, coUnitIds, note }) =>
+      approve ? this.approveReturn(actor, unitId!, coUnitIds ?? [], note) : this.refuseReturn(actor, note),
+    );
+    this.on(extensionRequestUpdate, 'extensionRequest', ({ actor, workingDays, reason }) => this.requestExtension(actor, workingDays, reason), {
+      validate: ({ workingDays }) =>
+        this.state.extensionMaxWorkingDays !== undefined && workingDays > this.state.extensionMaxWorkingDays
+          ? `workingDays: at most ${this.state.extensionMaxWorkingDays} working days may be asked for`
+          : undefined,
+    });
+    this.on(extensionDecisionUpdate, 'extensionDecision', ({ actor, approve, note }) =>
+      approve ? this.approveExtension(actor, note) : this.refuseExtension(actor, note),
+    );
+    this.on(urgeUpdate, 'urge', ({ actor, note }) => this.urge(actor, note));
+    this.on(mergeUpdate, 'merge', ({ actor, intoTicketId }) => this.merge(actor, intoTicketId));
   }
+
+  // ----------------------------------------------------------------------------------------
+  // The phases, in the order the main function waits for them
 
   /** 受理: the ticket enters the trail. */
   async receive(): Promise<void> {
     const { ticket, actor } = this.input;
-    await this.record('received', actor, {
-      channel: ticket.channel,
-      content: ticket.content,
-      address: ticket.address,
-      regionCode: ticket.regionCode,
-      businessEnvironment: ticket.businessEnvironment,
-    });
+    await this.exclusive(() =>
+      this.record('received', actor, {
+        channel: ticket.channel,
+        content: ticket.content,
+        address: ticket.address,
+        regionCode: ticket.regionCode,
+        businessEnvironment: ticket.businessEnvironment,
+      }),
+    );
   }
 
   /** 分类: the agent's decision, given at creation or later through the triage update. */
   async triage(): Promise<void> {
     const { disposition, classification } = this.input.ticket;
-    if (disposition) await this.decide(this.input.actor, disposition, classification);
+    if (disposition) await this.exclusive(() => this.decide(this.input.actor, disposition, classification));
     this.intakeDone = true;
     await condition(() => this.state.status !== 'triage');
   }
 
-  /** 办理: wait until the unit has signed and replied. */
+  /**
+   * 办理 under supervision: until the unit replies, the timers raise the sign-off overdue, near-due
+   * (yellow card), overdue (red card) and escalation steps as their points pass.
+   */
   async handle(): Promise<void> {
-    await condition(() => this.state.status === 'replied');
+    const answered = () => this.state.status === 'replied' || this.closed;
+    for (;;) {
+      if (answered()) return;
+      const timer = this.nextTimer();
+      if (timer && Date.parse(timer.at) <= Date.now()) {
+        await this.exclusive(async () => {
+          // an update may have moved the ticket on while this step waited for the lock
+          const due = this.nextTimer();
+          if (!answered() && due && Date.parse(due.at) <= Date.now()) await due.fire();
+        });
+        continue;
+      }
+      const watched = this.supervisionKey();
+      await condition(() => answered() || this.supervisionKey() !== watched, timer ? Date.parse(timer.at) - Date.now() : undefined);
+    }
   }
 
-  /** 回访: wait for the agent's callback; returns its outcome. */
-  async callBack(): Promise<CallbackOutcome> {
-    await condition(() => this.state.satisfaction !== undefined);
-    return this.state.satisfaction!;
+  /** 回访: wait for the agent's callback; a callback later than `callbackBy` is recorded as missed. */
+  async callBack(): Promise<CallbackOutcome | undefined> {
+    const calledBack = () => this.state.satisfaction !== undefined || this.closed;
+    const waitMs = Date.parse(this.state.deadlines.callbackBy!) - Date.now();
+    if (!(waitMs > 0 && (await condition(calledBack, waitMs))) && !calledBack()) {
+      await this.exclusive(async () => {
+        if (calledBack()) return;
+        this.state.callbackMissed = true;
+        await this.record('callback_missed', SYSTEM, { callbackBy: this.state.deadlines.callbackBy });
+      });
+      await condition(calledBack);
+    }
+    return this.state.satisfaction;
   }
 
   /** 重办 or 终结: the supervisor decides on a dissatisfied ticket. True when re-handled. */
@@ -147,6 +250,14 @@ class TicketCase {
     await condition(() => this.state.status !== 'replied');
     return this.state.status === 'handling';
   }
+
+  /** Before the workflow ends: the last steps are recorded and the notifications delivered or given up. */
+  async settle(): Promise<void> {
+    await condition(() => allHandlersFinished() && !this.busy && this.pendingNotifications === 0);
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // Steps
 
   private async decide(actor: Actor, disposition: Disposition, classification?: Classification): Promise<void> {
     if (classification) {
@@ -165,82 +276,284 @@ class TicketCase {
     }
   }
 
-  /** 转办: to the primary unit (主办) and the co-handling units (协办). */
-  private async dispatch(actor: Actor, unitId: string, coUnitIds: string[]): Promise<void> {
-    this.state.status = 'dispatched';
-    this.state.unitId = unitId;
-    this.state.coUnitIds = coUnitIds.filter((id) => id !== unitId);
-    this.state.dispatchedAt = now();
-    await this.record('dispatched', actor, { unitId, coUnitIds: this.state.coUnitIds });
+  /** 转办: to the primary unit (主办) and the co-handling units (协办), with fresh deadlines. */
+  private async dispatch(actor: Actor, unitId: string, coUnitIds: string[], eventType = 'dispatched', extra: Record<string, unknown> = {}): Promise<void> {
+    const now = nowIso();
+    const deadlines = await dispatchDeadlines({
+      category: this.state.classification?.category ?? 'C',
+      from: now,
+      policyVersion: this.state.policyVersion,
+    });
+    Object.assign(this.state, {
+      status: 'dispatched',
+      unitId,
+      coUnitIds: coUnitIds.filter((id) => id !== unitId),
+      dispatchedAt: now,
+      signedAt: undefined,
+      nearDue: false,
+      overdue: false,
+      signOverdue: false,
+    });
+    this.setDeadlines(deadlines);
+    await this.record(eventType, actor, { ...extra, unitId, coUnitIds: this.state.coUnitIds, ...this.deadlineData() });
+    for (const id of [unitId, ...this.state.coUnitIds]) this.notify('dispatched', id, { role: id === unitId ? 'primary' : 'co-handling' });
   }
 
   /** 签收 */
   private async sign(actor: Actor): Promise<void> {
     this.state.status = 'handling';
-    this.state.signedAt = now();
-    await this.record('signed', actor, { unitId: this.state.unitId });
+    this.state.signedAt = nowIso();
+    await this.record('signed', actor, { unitId: this.state.unitId, onTime: Date.now() <= Date.parse(this.state.deadlines.signBy!) });
   }
 
-  /** 办结回复: the unit's completion signal. */
-  private async reply(actor: Actor, result: 'resolved' | 'explained' | 'unresolved', reply: string): Promise<void> {
-    const at = now();
+  /** 办结回复: the unit's completion signal; on time when it comes by the (possibly extended) due date. */
+  private async reply(actor: Actor, result: ReplyResult, reply: string): Promise<void> {
+    const at = nowIso();
+    const onTime = Date.parse(at) <= Date.parse(this.state.deadlines.dueBy!);
+    const callbackBy = await callbackDeadline({ repliedAt: at, policyVersion: this.state.policyVersion });
     this.state.status = 'replied';
-    this.state.reply = { result, reply, at, unitId: this.state.unitId! };
+    this.state.reply = { result, reply, at, unitId: this.state.unitId!, onTime };
     this.state.satisfaction = undefined;
-    await this.record('replied', actor, { result, reply, unitId: this.state.unitId });
+    this.state.deadlines.callbackBy = callbackBy;
+    await this.record('replied', actor, { result, reply, unitId: this.state.unitId, onTime, callbackBy });
   }
 
-  /** 回访结果 */
+  /** 回访结果; the second dissatisfied callback escalates the ticket. */
   private async recordCallback(actor: Actor, outcome: CallbackOutcome, note?: string): Promise<void> {
     this.state.satisfaction = outcome;
-    await this.record('callback', actor, { outcome, note });
-    if (outcome !== 'dissatisfied') await this.close(outcome, actor, {});
+    await this.record('callback', actor, { outcome, note, mergedTickets: this.state.mergedTickets.map((t) => t.id) });
+    if (outcome === 'dissatisfied') {
+      this.state.dissatisfiedCount += 1;
+      if (this.state.dissatisfiedCount >= 2) await this.escalate('repeated_dissatisfaction');
+    } else {
+      await this.close(outcome, actor, {});
+    }
   }
 
-  /** 重办: back to the same unit, handling again. */
+  /** 重办: back to the same unit with a new deadline under the ticket's own policy. */
   private async rehandle(actor: Actor, note: string): Promise<void> {
-    this.state.status = 'handling';
-    this.state.rehandleCount += 1;
-    await this.record('rehandled', actor, { note, unitId: this.state.unitId, rehandleCount: this.state.rehandleCount });
+    const now = nowIso();
+    const deadlines = await dispatchDeadlines({ category: this.state.classification?.category ?? 'C', from: now, policyVersion: this.state.policyVersion });
+    Object.assign(this.state, { status: 'handling', nearDue: false, overdue: false, rehandleCount: this.state.rehandleCount + 1 });
+    this.setDeadlines({ ...deadlines, signBy: this.state.deadlines.signBy! });
+    await this.record('rehandled', actor, { note, unitId: this.state.unitId, rehandleCount: this.state.rehandleCount, ...this.deadlineData() });
+    this.notify('rehandled', this.state.unitId!, { note });
+  }
+
+  /** 退单申请: the unit says the ticket is not its responsibility; the clock keeps running. */
+  private async requestReturn(actor: Actor, reason: string, suggestedUnitId?: string): Promise<void> {
+    const previousStatus = this.state.status as 'dispatched' | 'handling';
+    this.state.returnRequest = { unitId: this.state.unitId!, reason, suggestedUnitId, at: nowIso(), previousStatus };
+    this.state.status = 'return_requested';
+    await this.record('return_requested', actor, { unitId: this.state.unitId, reason, suggestedUnitId });
+  }
+
+  private async approveReturn(actor: Actor, unitId: string, coUnitIds: string[], note?: string): Promise<void> {
+    const fromUnitId = this.state.unitId!;
+    this.state.returnRequest = undefined;
+    this.state.returnCount += 1;
+    this.notify('return_approved', fromUnitId, { newUnitId: unitId, note });
+    await this.dispatch(actor, unitId, coUnitIds, 'return_approved', { fromUnitId, note });
+  }
+
+  private async refuseReturn(actor: Actor, note?: string): Promise<void> {
+    this.state.status = this.state.returnRequest!.previousStatus;
+    this.state.returnRequest = undefined;
+    await this.record('return_refused', actor, { unitId: this.state.unitId, note });
+    this.notify('return_refused', this.state.unitId!, { note });
+  }
+
+  /** 延期申请: once per ticket, up to the policy's maximum. */
+  private async requestExtension(actor: Actor, workingDays: number, reason: string): Promise<void> {
+    this.state.extension = { workingDays, reason, at: nowIso(), status: 'requested' };
+    await this.record('extension_requested', actor, { unitId: this.state.unitId, workingDays, reason });
+  }
+
+  private async approveExtension(actor: Actor, note?: string): Promise<void> {
+    const extension = this.state.extension!;
+    const moved = await extendedDeadlines({
+      category: this.state.classification?.category ?? 'C',
+      policyVersion: this.state.policyVersion ?? 0,
+      dueBy: this.state.deadlines.dueBy!,
+      dispatchedAt: this.state.dispatchedAt!,
+      workingDays: extension.workingDays,
+    });
+    this.state.extension = { ...extension, status: 'approved' };
+    this.state.deadlines = { ...this.state.deadlines, ...moved };
+    this.state.nearDue = Date.now() >= Date.parse(moved.nearDueAt);
+    this.state.overdue = Date.now() > Date.parse(moved.dueBy);
+    this.deadlineVersion += 1;
+    await this.record('extension_approved', actor, { workingDays: extension.workingDays, note, ...this.deadlineData() });
+    this.notify('extension_approved', this.state.unitId!, { dueBy: moved.dueBy, note });
+  }
+
+  private async refuseExtension(actor: Actor, note?: string): Promise<void> {
+    this.state.extension = { ...this.state.extension!, status: 'refused' };
+    await this.record('extension_refused', actor, { note });
+    this.notify('extension_refused', this.state.unitId!, { note });
+  }
+
+  /** 催办: recorded, counted, and sent to the unit with a supervision notice. */
+  private async urge(actor: Actor, note: string): Promise<void> {
+    this.state.urgeCount += 1;
+    await this.record('urged', actor, { unitId: this.state.unitId, note, urgeCount: this.state.urgeCount });
+    await issueSupervisionNotice({ id: `${this.state.id}:${this.state.lastEventSeq}`, ticketId: this.state.id, unitId: this.state.unitId, kind: 'urge', note, at: nowIso() });
+    this.notify('urged', this.state.unitId!, { note });
+  }
+
+  /** 并单: this repeat report joins an open ticket, whose callback covers this caller too. */
+  private async merge(actor: Actor, intoTicketId: string): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(intoTicketId).signal(mergedInSignal, {
+        id: this.state.id,
+        callerName: this.state.caller.name,
+        callerPhone: this.state.caller.phone,
+      });
+    } catch {
+      throw ApplicationFailure.create({ type: UNPROCESSABLE, message: `intoTicketId: ticket ${intoTicketId} is not open`, nonRetryable: true });
+    }
+    Object.assign(this.state, { status: 'merged', mergedInto: intoTicketId, closeReason: 'merged', closedAt: nowIso() });
+    await this.record('merged', actor, { intoTicketId });
   }
 
   private async close(reason: NonNullable<TicketState['closeReason']>, actor: Actor, data: Record<string, unknown>): Promise<void> {
     this.state.status = reason === 'answered' ? 'answered' : reason === 'rejected' ? 'rejected' : 'closed';
     this.state.closeReason = reason;
-    this.state.closedAt = now();
+    this.state.closedAt = nowIso();
     await this.record(this.state.status === 'closed' ? 'closed' : this.state.status, actor, { ...data, closeReason: reason });
   }
 
+  // ----------------------------------------------------------------------------------------
+  // Timers
+
+  /** The earliest supervision point still ahead of an unreplied ticket, with the step it raises. */
+  private nextTimer(): { at: string; fire: () => Promise<void> } | undefined {
+    const s = this.state;
+    const d = s.deadlines;
+    const candidates = [
+      s.status === 'dispatched' && !s.signOverdue && d.signBy ? { at: d.signBy, fire: () => this.signOverdue() } : undefined,
+      !s.nearDue && d.nearDueAt ? { at: d.nearDueAt, fire: () => this.markNearDue() } : undefined,
+      !s.overdue && d.dueBy ? { at: d.dueBy, fire: () => this.markOverdue() } : undefined,
+      s.overdue && !s.escalated && d.escalateAt ? { at: d.escalateAt, fire: () => this.escalate('overdue_beyond_limit') } : undefined,
+    ].filter((c) => c !== undefined);
+    return candidates.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+  }
+
+  /** Not signed in time: recorded, a supervision notice, and the unit is urged automatically. */
+  private async signOverdue(): Promise<void> {
+    this.state.signOverdue = true;
+    await this.record('sign_overdue', SYSTEM, { unitId: this.state.unitId, signBy: this.state.deadlines.signBy });
+    await this.urge(SYSTEM, '工单超时未签收，请立即签收办理');
+  }
+
+  /** 黄牌: near the due date without a reply. */
+  private async markNearDue(): Promise<void> {
+    this.state.nearDue = true;
+    await this.record('near_due', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
+  }
+
+  /** 红牌: past the due date without a reply; the ticket stays open until the reply comes. */
+  private async markOverdue(): Promise<void> {
+    this.state.overdue = true;
+    this.state.nearDue = true;
+    await this.record('overdue', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
+    await issueSupervisionNotice({ id: `${this.state.id}:${this.state.lastEventSeq}`, ticketId: this.state.id, unitId: this.state.unitId, kind: 'overdue', at: nowIso() });
+    this.notify('overdue', this.state.unitId!, { dueBy: this.state.deadlines.dueBy });
+  }
+
+  /** Escalated for the discipline inspection hand-off (纪委): repeated dissatisfaction or long overdue. */
+  private async escalate(reason: 'repeated_dissatisfaction' | 'overdue_beyond_limit'): Promise<void> {
+    this.state.escalated = true;
+    await this.record('escalated', SYSTEM, { reason, unitId: this.state.unitId, dissatisfiedCount: this.state.dissatisfiedCount });
+    await issueSupervisionNotice({ id: `${this.state.id}:${this.state.lastEventSeq}`, ticketId: this.state.id, unitId: this.state.unitId, kind: 'escalated', note: reason, at: nowIso() });
+  }
+
+  /** What the timers depend on: when it changes, the next supervision point is chosen again. */
+  private supervisionKey(): string {
+    const s = this.state;
+    return [s.status, s.signOverdue, s.nearDue, s.overdue, s.escalated, this.deadlineVersion].join('|');
+  }
+
+  private setDeadlines(d: DispatchDeadlines): void {
+    this.state.policyVersion = d.policyVersion;
+    this.state.extensionMaxWorkingDays = d.extensionMaxWorkingDays;
+    this.state.deadlines = { signBy: d.signBy, dueBy: d.dueBy, nearDueAt: d.nearDueAt, escalateAt: d.escalateAt, returnBy: d.returnBy };
+    this.deadlineVersion += 1;
+  }
+
+  private deadlineData(): Record<string, unknown> {
+    return { deadlines: this.state.deadlines, policyVersion: this.state.policyVersion };
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // Plumbing
+
   /**
-   * Registers an update whose validator applies the lifecycle rules. The handler re-checks, as
-   * another update accepted in the same activation may have moved the ticket on.
+   * Registers an update whose validator applies the lifecycle rules. The handler takes the lock
+   * and checks again, as another step may have moved the ticket on meanwhile.
    */
   private on<A extends { actor: Actor }>(
     update: UpdateDefinition<TicketState, [A]>,
     action: TicketAction,
     step: (args: A) => Promise<void>,
+    opts: { validate?: (args: A) => string | undefined } = {},
   ): void {
+    const check = (args: A) => {
+      this.assertAllowed(action);
+      const problem = opts.validate?.(args);
+      if (problem) throw ApplicationFailure.create({ type: UNPROCESSABLE, message: problem, nonRetryable: true });
+    };
     setHandler<TicketState, [A], UpdateDefinition<TicketState, [A]>>(
       update,
       async (args: A) => {
-        this.assertAllowed(action);
-        await step(args);
+        await this.exclusive(async () => {
+          check(args);
+          await step(args);
+        });
         return this.state;
       },
-      { validator: () => this.assertAllowed(action) },
+      { validator: check },
     );
   }
 
   private assertAllowed(action: TicketAction): void {
-    const why = refusal(action, this.state);
+    const why = refusal(action, this.state, new Date());
     if (why) throw ApplicationFailure.create({ type: ACTION_NOT_ALLOWED, message: why, nonRetryable: true, details: [this.state.status] });
+  }
+
+  private async exclusive(step: () => Promise<void>): Promise<void> {
+    await condition(() => !this.busy);
+    this.busy = true;
+    try {
+      await step();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Sends a notification to a unit in the background; the workflow waits for it only at its end. */
+  private notify(kind: UnitNotification['kind'], unitId: string, payload: Record<string, unknown>): void {
+    this.pendingNotifications += 1;
+    notifyUnit({
+      id: `${this.state.id}:${this.state.lastEventSeq}:${kind}:${unitId}`,
+      ticketId: this.state.id,
+      unitId,
+      kind,
+      payload: { ...payload, status: this.state.status, deadlines: this.state.deadlines },
+    })
+      .catch(() => {
+        // given up after its retries: it stays `failed` in the notifications table, for admins to see
+      })
+      .finally(() => {
+        this.pendingNotifications -= 1;
+      });
   }
 
   /** Appends an event to the trail and projects the new state into Postgres. */
   private async record(type: string, actor: Actor, data: Record<string, unknown>): Promise<void> {
     const seq = ++this.state.lastEventSeq;
-    const event = { ticketId: this.state.id, seq, type, at: now(), actor, data: dropUndefined(data) };
-    // the activity runs after the steps before it, by when the state may have moved on
+    const event = { ticketId: this.state.id, seq, type, at: nowIso(), actor, data: dropUndefined(data) };
+    // the activity may run after later steps changed the state: it gets a copy
     const snapshot: TicketState = JSON.parse(JSON.stringify(this.state));
     this.updateSearchAttributes();
     log.info('ticket step', { ticketId: this.state.id, step: type, seq });
@@ -253,7 +566,11 @@ class TicketCase {
 
   private updateSearchAttributes(): void {
     const s = this.state;
-    const pairs: SearchAttributeUpdatePair[] = [{ key: searchAttributes.status, value: s.status }];
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: searchAttributes.status, value: s.status },
+      { key: searchAttributes.channel, value: s.channel },
+      { key: searchAttributes.overdue, value: s.overdue },
+    ];
     if (s.unitId) pairs.push({ key: searchAttributes.unitId, value: s.unitId });
     if (s.classification) {
       pairs.push({ key: searchAttributes.category, value: s.classification.category });
@@ -261,14 +578,12 @@ class TicketCase {
       pairs.push({ key: searchAttributes.topic, value: s.classification.topic });
     }
     if (s.regionCode) pairs.push({ key: searchAttributes.regionCode, value: s.regionCode });
-    pairs.push({ key: searchAttributes.channel, value: s.channel });
-    pairs.push({ key: searchAttributes.overdue, value: s.overdue });
     if (s.deadlines.dueBy) pairs.push({ key: searchAttributes.dueBy, value: new Date(s.deadlines.dueBy) });
     upsertSearchAttributes(pairs);
   }
 }
 
-function now(): string {
+function nowIso(): string {
   return new Date().toISOString();
 }
 

@@ -43,7 +43,7 @@ async function providePostgresServer(): Promise<{ adminUrl: string; stop(): Prom
 }
 
 export default async function setup(project: TestProject) {
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const database = `hotline_test_${process.pid}_${Date.now()}`;
   const server = await providePostgresServer();
   const ADMIN_URL = server.adminUrl;

@@ -18,6 +18,8 @@ import { connectClient } from '../../platform/temporal';
 import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
 import type { Client } from '@temporalio/client';
 
+export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
+
 export interface TestSystem {
   baseUrl: string;
   database: Database;
@@ -35,7 +37,7 @@ export async function startSystem(opts: { logLines?: string[] } = {}): Promise<T
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const databaseUrl = inject('databaseUrl');
   const address = inject('temporalAddress');
   const taskQueue = `test-${crypto.randomUUID()}`;
@@ -45,7 +47,7 @@ export async function startSystem(opts: { logLines?: string[] } = {}): Promise<T
     address,
     namespace: 'default',
     taskQueue,
-    deps: { database, logger },
+    deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
     workflowBundle: { code: fs.readFileSync(inject('workflowBundlePath'), 'utf8') },
   });
   const running = worker.run();

@@ -9,6 +9,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TicketEvent } from '../../activities/tickets';
+import type { UnitNotification } from '../../activities/supervision';
+import { WorkingDayCalendar } from '../../domain/calendar';
+import { addDuration, callbackDeadline, dispatchDeadlines, pointsAroundDue } from '../../domain/deadlines';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import type { createActivities } from '../../activities';
 import type { TicketState } from '../../domain/lifecycle';
 import type { Actor, NewTicket } from '../../domain/ticket';
@@ -28,6 +32,16 @@ export const unitActor = (unitId: string): Actor => ({ role: 'unit', id: `${unit
 export class FakeStore {
   readonly events = new Map<string, Map<number, TicketEvent>>();
   readonly snapshots = new Map<string, TicketState>();
+  readonly notices: { id: string; ticketId: string; kind: string; unitId?: string }[] = [];
+  readonly notifications = new Map<string, UnitNotification>();
+  /** the policy versions the fake knows; the last is current */
+  readonly policies: Policy[] = [DEFAULT_POLICY];
+  calendar = new WorkingDayCalendar();
+
+  policyAt(version?: number): { version: number; policy: Policy } {
+    const v = version ?? this.policies.length - 1;
+    return { version: v, policy: this.policies[v]! };
+  }
 
   trail(ticketId: string): TicketEvent[] {
     return [...(this.events.get(ticketId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
@@ -52,6 +66,25 @@ export async function createTimeSkippingEnv(overrides: Partial<Activities> = {})
       store.events.set(event.ticketId, trail);
       const last = store.snapshots.get(event.ticketId);
       if (!last || last.lastEventSeq < snapshot.lastEventSeq) store.snapshots.set(event.ticketId, snapshot);
+    },
+    async dispatchDeadlines({ category, from, policyVersion }) {
+      const { version, policy } = store.policyAt(policyVersion);
+      return dispatchDeadlines(store.calendar, policy, version, category, new Date(from));
+    },
+    async extendedDeadlines({ category, policyVersion, dueBy, dispatchedAt, workingDays }) {
+      const { policy } = store.policyAt(policyVersion);
+      const due = addDuration(store.calendar, new Date(dueBy), { amount: workingDays, unit: 'workingDays' });
+      return pointsAroundDue(store.calendar, policy, category, due, new Date(dispatchedAt));
+    },
+    async callbackDeadline({ repliedAt, policyVersion }) {
+      return callbackDeadline(store.calendar, store.policyAt(policyVersion).policy, new Date(repliedAt));
+    },
+    async issueSupervisionNotice(n) {
+      if (!store.notices.some((x) => x.id === n.id)) store.notices.push(n);
+    },
+    async notifyUnit(n) {
+      store.notifications.set(n.id, n);
+      return 'delivered';
     },
     ...overrides,
   };

@@ -21,6 +21,7 @@ describe('deadlines in working days', () => {
       signBy: '2025-10-09T15:59:59.999Z', // Thursday, first working day after the holiday
       dueBy: '2025-10-14T15:59:59.999Z', // 10-09, 10-10, Saturday 10-11 (调休), 10-13, 10-14
       nearDueAt: '2025-10-13T15:59:59.999Z', // one working day before
+      escalateAt: '2025-10-21T15:59:59.999Z', // overdue by five more working days: 10-15…10-17, 10-20, 10-21
     });
   });
 
@@ -33,6 +34,7 @@ describe('deadlines in working days', () => {
       signBy: '2025-10-09T15:59:59.999Z',
       dueBy: '2025-10-28T15:59:59.999Z',
       nearDueAt: '2025-10-27T15:59:59.999Z',
+      escalateAt: '2025-11-18T15:59:59.999Z',
     });
   });
 
@@ -110,11 +112,13 @@ describe('deadlines on the clock', () => {
       signBy: '2025-10-01T02:30:00.000Z',
       dueBy: '2025-10-01T04:00:00.000Z',
       nearDueAt: '2025-10-01T03:36:00.000Z', // 96 of 120 minutes
+      escalateAt: '2025-10-01T06:00:00.000Z',
     });
     expect(computeDeadlines(cal, DEFAULT_POLICY, 'B', nationalDay)).toEqual({
       signBy: '2025-10-01T03:00:00.000Z',
       dueBy: '2025-10-02T02:00:00.000Z',
       nearDueAt: '2025-10-01T21:12:00.000Z', // 19.2 of 24 hours
+      escalateAt: '2025-10-03T02:00:00.000Z',
     });
   });
 
@@ -149,6 +153,7 @@ describe('near-due points', () => {
       signBy: '2025-10-20T15:59:59.999Z',
       dueBy: '2025-10-20T15:59:59.999Z',
       nearDueAt: '2025-10-18T02:00:00.000Z',
+      escalateAt: '2025-10-21T15:59:59.999Z',
     });
   });
 });

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { TOPIC_CUES } from '../../../domain/classifier/topic-cues';
+import { OTHER_TOPIC, TOPICS, topicLineage } from '../../../domain/classifier/taxonomy';
+import { topicSchema } from '../../../domain/ticket';
+
+describe('topic taxonomy', () => {
+  const codes = new Set(TOPICS.map((topic) => topic.code));
+
+  it('has unique, well-formed codes whose parents exist', () => {
+    expect(codes.size).toBe(TOPICS.length);
+    for (const topic of TOPICS) {
+      expect(topicSchema.safeParse(topic.code).success, topic.code).toBe(true);
+      if (topic.code.length === 2) expect(topic.parent).toBeUndefined();
+      else expect(topic.parent).toBe(topic.code.slice(0, -2));
+      if (topic.parent) expect(codes.has(topic.parent), topic.code).toBe(true);
+    }
+  });
+
+  it('covers the areas a hotline hears about', () => {
+    const names = TOPICS.map((topic) => topic.name).join(' ');
+    for (const area of ['拖欠工资', '物业', '教育', '噪声', '农村建房', '耕地保护', '社会保险', '户籍', '交通设施', '公共交通',
+      '市政设施', '快递', '停水', '停电', '停气', '停暖', '环境污染', '食品安全', '价格', '消费', '行政效能', '医疗保障',
+      '医疗服务', '交通管理', '治安', '营商环境']) {
+      expect(names, area).toContain(area);
+    }
+    expect(codes.has(OTHER_TOPIC)).toBe(true);
+  });
+
+  it('has cues only for its own topics', () => {
+    for (const entry of TOPIC_CUES) expect(codes.has(entry.topic), entry.topic).toBe(true);
+  });
+
+  it('lists a code with its ancestors', () => {
+    expect(topicLineage('040101')).toEqual(['040101', '0401', '04']);
+    expect(topicLineage('04')).toEqual(['04']);
+  });
+});
