@@ -1,6 +1,7 @@
 /** Every activity the worker registers, built from the process's dependencies. */
 import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
+import { createIntakeActivities } from './intake';
 import { createSupervisionActivities } from './supervision';
 import { createTicketActivities } from './tickets';
 
@@ -16,5 +17,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createTicketActivities(deps),
     ...createSupervisionActivities(deps),
+    ...createIntakeActivities(deps),
   };
 }

@@ -88,6 +88,8 @@ export function ticketRow(s: TicketState): typeof tickets.$inferInsert {
     extension: s.extension ?? null,
     mergedInto: s.mergedInto ?? null,
     repeatOf: s.repeatOf,
+    proposal: s.proposal ?? null,
+    triageBy: date(s.triageBy),
     replyResult: s.reply?.result ?? null,
     replyText: s.reply?.reply ?? null,
     replyOnTime: s.reply?.onTime ?? null,

@@ -15,6 +15,7 @@ import { errorBody } from './views';
 import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
 import { Api } from './route';
+import { classificationRoutes } from './classification';
 import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
 
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
   adminRoutes(api, db);
   supervisionRoutes(api, db);
+  classificationRoutes(api, db);
   app.use('/v1', v1);
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -56,6 +56,7 @@ import {
   type Acting,
 } from '../workflows/messages';
 import type { TicketWorkflowInput } from '../workflows/ticket';
+import { proposeFor, type ProposalInput } from '../activities/intake';
 import { actorOf, type Principal } from './auth';
 import { conflict, forbidden, HttpError, notFound, unprocessable } from './errors';
 import type { Api } from './route';
@@ -126,15 +127,22 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     if (missing) throw unprocessable(missing.path, `unknown unit '${missing.id}'`);
   }
 
-  /** A dispatch needs a unit that exists and a classification, whose category sets the deadlines. */
-  async function checkDisposition(d: Disposition | undefined, path: string, classified: boolean): Promise<void> {
-    if (d?.action !== 'dispatch') return;
-    if (!classified) throw unprocessable('classification', 'a ticket needs a classification (its category sets the deadlines) to be dispatched');
-    if (!d.unitId) throw unprocessable(`${path}.unitId`, 'the unit to dispatch to is required');
+  /**
+   * A dispatch goes to the unit named, or else to the route the routing table gives for the
+   * ticket's text and region; every unit must exist. Returns the disposition with its unit.
+   */
+  async function resolveDisposition<D extends Disposition | undefined>(d: D, text: ProposalInput): Promise<D> {
+    if (d?.action !== 'dispatch') return d;
+    if (!d.unitId) {
+      const { route } = await proposeFor(db, text);
+      if (!route) throw unprocessable('disposition.unitId', 'no routing rule matches this ticket; name the unit to dispatch to');
+      return { ...d, unitId: route.unitId, coUnitIds: d.coUnitIds ?? route.coUnitIds };
+    }
     await assertUnitsExist([
-      { path: `${path}.unitId`, id: d.unitId },
-      ...(d.coUnitIds ?? []).map((id, i) => ({ path: `${path}.coUnitIds.${i}`, id })),
+      { path: 'disposition.unitId', id: d.unitId },
+      ...(d.coUnitIds ?? []).map((id, i) => ({ path: `disposition.coUnitIds.${i}`, id })),
     ]);
+    return d;
   }
 
   /**
@@ -187,12 +195,12 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
-      await checkDisposition(body.disposition, 'disposition', body.classification !== undefined);
+      const disposition = await resolveDisposition(body.disposition, body);
       const principal = res.locals.principal;
       const receivedAt = new Date();
       const id = await allocateTicketId(db, receivedAt);
       res.locals.ticketId = id;
-      const input: TicketWorkflowInput = { ticket: body, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
+      const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
       const handle = await temporal.workflow.start(TICKET_WORKFLOW, {
         workflowId: id,
         taskQueue: deps.taskQueue,
@@ -264,8 +272,12 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     handler: async ({ params, body, res }) => {
       const id = (res.locals.ticketId = params.id!);
       const row = await visibleTicket(id, res.locals.principal);
-      await checkDisposition(body.disposition, 'disposition', body.classification !== undefined || row.category !== null);
-      await act(id, res.locals.principal, res.locals.idempotencyKey, triageUpdate, body);
+      const disposition = await resolveDisposition(body.disposition, {
+        content: row.content,
+        address: row.address ?? undefined,
+        regionCode: row.regionCode ?? undefined,
+      });
+      await act(id, res.locals.principal, res.locals.idempotencyKey, triageUpdate, { ...body, disposition });
       return render(id, res.locals.principal);
     },
   });

@@ -73,6 +73,18 @@ export const ticketSummaryView = z.object({
     .describe('the 延期 request, pending or decided'),
   mergedInto: z.string().nullable(),
   repeatOf: z.array(z.string()).describe('open tickets this one repeats'),
+  triageBy: iso.nullable().describe('how long the ticket may wait in triage'),
+  proposal: z
+    .object({
+      classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
+      confidence: z.record(z.string(), z.number().nullable()),
+      regionCode: z.string().nullable(),
+      outOfScope: z.object({ value: z.boolean(), reason: z.string().optional(), referral: z.string().optional() }),
+      knowledgeBase: z.object({ entryId: z.string(), answer: z.string(), score: z.number() }).optional(),
+      route: z.object({ unitId: z.string(), coUnitIds: z.array(z.string()) }).nullable(),
+    })
+    .nullable()
+    .describe("the classifier's proposal at receipt"),
   reply: z.object({ result: z.enum(REPLY_RESULTS), reply: z.string(), at: iso, onTime: z.boolean().nullable() }).nullable(),
   satisfaction: z.enum(CALLBACK_OUTCOMES).nullable(),
   answer: z.string().nullable(),
@@ -150,6 +162,8 @@ export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<type
     extension: row.extension as TicketSummary['extension'],
     mergedInto: row.mergedInto,
     repeatOf: row.repeatOf,
+    triageBy: isoOrNull(row.triageBy),
+    proposal: row.proposal as TicketSummary['proposal'],
     reply:
       row.replyResult && row.replyText && row.repliedAt
         ? {

@@ -41,6 +41,25 @@ export interface DispatchDeadlines {
   extensionMaxWorkingDays: number;
 }
 
+/** What the classifier and the routing table proposed for a ticket, as the trail keeps it. */
+export interface ProposalSummary {
+  classification: Classification;
+  confidence: { type: number; topic: number; category: number; region: number; route: number | null };
+  regionCode: string | null;
+  outOfScope: { value: boolean; reason?: string; referral?: string };
+  knowledgeBase?: { entryId: string; answer: string; score: number };
+  route: { unitId: string; coUnitIds: string[] } | null;
+}
+
+/** What intake finds about a new ticket: the proposal, repeats, the triage limit, and whether to dispatch at once. */
+export interface IntakeFindings {
+  proposal: ProposalSummary;
+  repeatOf: string[];
+  triageBy: string;
+  /** true when policy allows it for the channel and the classifier and routing are confident enough */
+  autoDispatch: boolean;
+}
+
 export interface ReturnRequest {
   unitId: string;
   reason: string;
@@ -93,6 +112,10 @@ export interface TicketState {
   mergedTickets: { id: string; callerName?: string; callerPhone?: string }[];
   /** open tickets this one repeats, found at receipt */
   repeatOf: string[];
+  /** the classifier's proposal at receipt; the agent's classification, when given, wins */
+  proposal?: ProposalSummary;
+  /** how long the ticket may wait in triage */
+  triageBy?: string;
   dispatchedAt?: string;
   signedAt?: string;
   reply?: { result: ReplyResult; reply: string; at: string; unitId: string; onTime?: boolean };

@@ -101,7 +101,7 @@ export const DEFAULT_POLICY: Policy = {
   returnWindow: workingDays(2),
   extensionMax: workingDays(10),
   triage: { amount: 30, unit: 'minutes' },
-  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.8 },
+  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6 },
   repeatWindow: { amount: 720, unit: 'hours' },
   kpi: {
     basicallySatisfiedWeight: 1,

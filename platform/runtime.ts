@@ -7,6 +7,7 @@ import http from 'node:http';
 import { createApp } from '../api/app';
 import { connectDatabase, type Database } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
+import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -20,7 +21,9 @@ export interface Running {
 /** Migrates the database (under an advisory lock) and opens a connection pool. */
 export async function openDatabase(url: string): Promise<Database> {
   await migrateDatabase(url);
-  return connectDatabase(url);
+  const database = connectDatabase(url);
+  await seedTaxonomy(database.db);
+  return database;
 }
 
 export async function runApi(

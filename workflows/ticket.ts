@@ -29,6 +29,7 @@ import {
   UNPROCESSABLE,
   refusal,
   type DispatchDeadlines,
+  type IntakeFindings,
   type TicketAction,
   type TicketState,
 } from '../domain/lifecycle';
@@ -55,7 +56,7 @@ import {
 
 type Activities = ReturnType<typeof activities.createActivities>;
 
-const { recordEvent, dispatchDeadlines, extendedDeadlines, callbackDeadline, issueSupervisionNotice } = proxyActivities<Activities>({
+const { recordEvent, intake, dispatchDeadlines, extendedDeadlines, callbackDeadline, issueSupervisionNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -107,6 +108,7 @@ class TicketCase {
   /** Bumped whenever the deadlines move, so the timers are set again. */
   private deadlineVersion = 0;
   private pendingNotifications = 0;
+  private findings?: IntakeFindings;
 
   constructor(private readonly input: TicketWorkflowInput) {
     const t = input.ticket;
@@ -186,24 +188,46 @@ class TicketCase {
   // ----------------------------------------------------------------------------------------
   // The phases, in the order the main function waits for them
 
-  /** 受理: the ticket enters the trail. */
+  /**
+   * 受理: the ticket enters the trail with the classifier's proposal, its route, and the open
+   * tickets it repeats (反复多发).
+   */
   async receive(): Promise<void> {
     const { ticket, actor } = this.input;
-    await this.exclusive(() =>
-      this.record('received', actor, {
+    await this.exclusive(async () => {
+      await this.record('received', actor, {
         channel: ticket.channel,
         content: ticket.content,
         address: ticket.address,
         regionCode: ticket.regionCode,
         businessEnvironment: ticket.businessEnvironment,
-      }),
-    );
+      });
+      this.findings = await intake({ ticketId: this.state.id, ticket, receivedAt: this.state.receivedAt });
+      this.state.proposal = this.findings.proposal;
+      this.state.triageBy = this.findings.triageBy;
+      this.state.regionCode ??= this.findings.proposal.regionCode ?? undefined;
+      await this.record('proposed', SYSTEM, { ...this.findings.proposal, triageBy: this.findings.triageBy });
+      if (this.findings.repeatOf.length > 0) {
+        this.state.repeatOf = this.findings.repeatOf;
+        await this.record('repeat_detected', SYSTEM, { repeatOf: this.findings.repeatOf });
+      }
+    });
   }
 
-  /** 分类: the agent's decision, given at creation or later through the triage update. */
+  /**
+   * 分类 and 派单: the agent's decision, given at creation or later through the triage update; or,
+   * without one, auto-dispatch on the proposal when intake found it confident enough.
+   */
   async triage(): Promise<void> {
     const { disposition, classification } = this.input.ticket;
-    if (disposition) await this.exclusive(() => this.decide(this.input.actor, disposition, classification));
+    if (disposition) {
+      await this.exclusive(() => this.decide(this.input.actor, disposition, classification));
+    } else if (this.findings?.autoDispatch) {
+      const routed = this.findings.proposal.route!;
+      await this.exclusive(() =>
+        this.decide(SYSTEM, { action: 'dispatch', unitId: routed.unitId, coUnitIds: routed.coUnitIds }, classification),
+      );
+    }
     this.intakeDone = true;
     await condition(() => this.state.status !== 'triage');
   }
@@ -262,7 +286,11 @@ class TicketCase {
   private async decide(actor: Actor, disposition: Disposition, classification?: Classification): Promise<void> {
     if (classification) {
       this.state.classification = classification;
-      await this.record('classified', actor, { ...classification, source: 'agent' });
+      await this.record('classified', actor, { ...classification, source: actor.role === 'system' ? 'classifier' : 'agent' });
+    } else if (!this.state.classification && disposition.action === 'dispatch' && this.state.proposal) {
+      // dispatched without the agent's classification: the proposal's category sets the deadlines
+      this.state.classification = this.state.proposal.classification;
+      await this.record('classified', actor, { ...this.state.classification, source: 'classifier' });
     }
     switch (disposition.action) {
       case 'answer':

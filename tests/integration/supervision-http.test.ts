@@ -107,7 +107,7 @@ describe('a category A ticket under a policy of seconds', () => {
     expect(ids(q.nearDue)).not.toContain(id);
     const notices = await sys.database.db.select().from(supervisionNotices).where(eq(supervisionNotices.ticketId, id));
     expect(notices.map((n) => n.kind)).toEqual(['overdue']);
-    expect(late.events.map((e: { type: string }) => e.type)).toEqual(['received', 'classified', 'dispatched', 'signed', 'near_due', 'overdue']);
+    expect(late.events.map((e: { type: string }) => e.type)).toEqual(['received', 'proposed', 'classified', 'dispatched', 'signed', 'near_due', 'overdue']);
 
     const reply = await sys.call('POST', `/v1/tickets/${id}/reply`, { key: waterKey, body: { result: 'resolved', reply: '已抢修' } });
     expect(reply.body).toMatchObject({ status: 'replied', reply: { onTime: false } });

@@ -97,6 +97,7 @@ describe('a ticket through its whole life by HTTP', () => {
     expect(row!.closedAt).toBeInstanceOf(Date);
     expect(await eventTypes(id)).toEqual([
       'received',
+      'proposed',
       'classified',
       'dispatched',
       'signed',
@@ -112,9 +113,9 @@ describe('a ticket through its whole life by HTTP', () => {
 
     const got = await sys.call('GET', `/v1/tickets/${id}`, { key: supervisor });
     expect(got.status).toBe(200);
-    expect(got.body.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(got.body.events[3]).toMatchObject({ type: 'signed', actor: { role: 'unit', unitId: water } });
-    expect(got.body.events[8]).toMatchObject({ type: 'rehandled', actor: { role: 'supervisor' }, data: { note: '水压问题未解决' } });
+    expect(got.body.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(got.body.events[4]).toMatchObject({ type: 'signed', actor: { role: 'unit', unitId: water } });
+    expect(got.body.events[9]).toMatchObject({ type: 'rehandled', actor: { role: 'supervisor' }, data: { note: '水压问题未解决' } });
   });
 
   it('waits in triage without a disposition, then is answered directly by the agent', async () => {
@@ -126,7 +127,7 @@ describe('a ticket through its whole life by HTTP', () => {
     });
     expect(answered.status).toBe(200);
     expect(answered.body).toMatchObject({ status: 'answered', answer: '停水通知请关注供水集团公众号', closeReason: 'answered' });
-    expect(await eventTypes(created.body.id)).toEqual(['received', 'classified', 'answered']);
+    expect(await eventTypes(created.body.id)).toEqual(['received', 'proposed', 'classified', 'answered']);
   });
 
   it('is rejected as out of scope with a referral', async () => {

@@ -10,6 +10,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import type {} from 'vitest';
 import { migrateDatabase } from '../../db/migrate';
+import { connectDatabase } from '../../db/client';
+import { loadDemoData } from '../../db/seed';
 import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase } from '../../platform/postgres';
 import { startDevServer } from '../../platform/temporal';
 import { createLogger } from '../../platform/logger';
@@ -53,6 +55,9 @@ export default async function setup(project: TestProject) {
     (async () => {
       if (!(await createDatabaseIfMissing(ADMIN_URL, database))) throw new Error(`no Postgres at ${ADMIN_URL}`);
       await migrateDatabase(withDatabase(ADMIN_URL, database));
+      const seeded = connectDatabase(withDatabase(ADMIN_URL, database), { max: 1 });
+      await loadDemoData(seeded.db);
+      await seeded.close();
     })(),
   ]);
   const bundlePath = path.join(os.tmpdir(), `${database}-workflows.js`);

@@ -10,6 +10,9 @@ import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TicketEvent } from '../../activities/tickets';
 import type { UnitNotification } from '../../activities/supervision';
+import { mayAutoDispatch, summarize } from '../../activities/intake';
+import { DEFAULT_CLASSIFIER_DATA, DEMO_ROUTING_RULES, classify, route } from '../../domain/classifier';
+import { DEMO_UNITS } from '../../db/seed/demo-city';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import { addDuration, callbackDeadline, dispatchDeadlines, pointsAroundDue } from '../../domain/deadlines';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
@@ -37,6 +40,8 @@ export class FakeStore {
   /** the policy versions the fake knows; the last is current */
   readonly policies: Policy[] = [DEFAULT_POLICY];
   calendar = new WorkingDayCalendar();
+  /** which open tickets a new one repeats; none unless a test says so */
+  repeatOf: (ticket: NewTicket) => string[] = () => [];
 
   policyAt(version?: number): { version: number; policy: Policy } {
     const v = version ?? this.policies.length - 1;
@@ -81,6 +86,19 @@ export async function createTimeSkippingEnv(overrides: Partial<Activities> = {})
     },
     async issueSupervisionNotice(n) {
       if (!store.notices.some((x) => x.id === n.id)) store.notices.push(n);
+    },
+    async intake({ ticket, receivedAt }) {
+      const { policy } = store.policyAt();
+      const proposal = classify({ content: ticket.content, address: ticket.address }, DEFAULT_CLASSIFIER_DATA);
+      const routed = route(proposal.topic.value, ticket.regionCode ?? proposal.regionCode.value, DEMO_ROUTING_RULES, DEMO_UNITS);
+      const summary = summarize(proposal, routed);
+      const repeatOf = store.repeatOf(ticket);
+      return {
+        proposal: summary,
+        repeatOf,
+        triageBy: addDuration(store.calendar, new Date(receivedAt), policy.triage).toISOString(),
+        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf),
+      };
     },
     async notifyUnit(n) {
       store.notifications.set(n.id, n);

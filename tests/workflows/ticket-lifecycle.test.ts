@@ -54,7 +54,7 @@ describe('ticket workflow (time-skipping server, fake activities)', () => {
     const final: TicketState = await h.result();
     expect(final.status).toBe('answered');
     expect(final.closeReason).toBe('answered');
-    expect(t.store.types(h.workflowId)).toEqual(['received', 'classified', 'answered']);
+    expect(t.store.types(h.workflowId)).toEqual(['received', 'proposed', 'classified', 'answered']);
   });
 
   it('a ticket waits in triage until the agent rejects it with a referral', async () => {
@@ -82,6 +82,7 @@ describe('ticket workflow (time-skipping server, fake activities)', () => {
     expect(final).toMatchObject({ status: 'closed', closeReason: 'satisfied', satisfaction: 'satisfied' });
     expect(t.store.types(h.workflowId)).toEqual([
       'received',
+      'proposed',
       'classified',
       'dispatched',
       'signed',
@@ -149,7 +150,7 @@ describe('ticket workflow (time-skipping server, fake activities)', () => {
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
       expect(failures).toBe(2);
-      expect(flaky.store.types(h.workflowId)).toEqual(['received', 'classified', 'dispatched', 'signed']);
+      expect(flaky.store.types(h.workflowId)).toEqual(['received', 'proposed', 'classified', 'dispatched', 'signed']);
     } finally {
       await flaky.teardown();
     }

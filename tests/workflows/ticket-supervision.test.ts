@@ -97,7 +97,7 @@ describe('timers', () => {
     const replied = await reply(h);
     expect(replied.status).toBe('replied');
     expect(replied.reply).toMatchObject({ onTime: false });
-    expect(t.store.types(h.workflowId)).toEqual(['received', 'classified', 'dispatched', 'signed', 'near_due', 'overdue', 'replied']);
+    expect(t.store.types(h.workflowId)).toEqual(['received', 'proposed', 'classified', 'dispatched', 'signed', 'near_due', 'overdue', 'replied']);
   });
 
   it('a reply before the due date is on time and stops the timers', async () => {

@@ -1,0 +1,229 @@
+/**
+ * The classifier for agents (POST /v1/classify) and the data admins keep for it: the topic
+ * taxonomy, the routing table (派单规则) and the knowledge base (知识库).
+ */
+import crypto from 'node:crypto';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { z } from '../domain/zod';
+import type { Db } from '../db/client';
+import { knowledgeBase, routingRules, topics, units } from '../db/schema';
+import { proposeFor, summarize } from '../activities/intake';
+import { regionCodeSchema, topicSchema, unitIdSchema } from '../domain/ticket';
+import { HttpError, notFound, unprocessable } from './errors';
+import type { Api } from './route';
+
+const proposalView = z.object({
+  classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
+  confidence: z.object({ type: z.number(), topic: z.number(), category: z.number(), region: z.number(), route: z.number().nullable() }),
+  regionCode: z.string().nullable(),
+  outOfScope: z.object({ value: z.boolean(), reason: z.string().optional(), referral: z.string().optional() }),
+  knowledgeBase: z.object({ entryId: z.string(), answer: z.string(), score: z.number() }).optional(),
+  route: z.object({ unitId: z.string(), coUnitIds: z.array(z.string()) }).nullable(),
+  topicName: z.string().nullable(),
+  evidence: z.record(z.string(), z.array(z.string())).describe('the words each decision rests on'),
+});
+
+const topicView = z.object({ code: z.string(), name: z.string(), parentCode: z.string().nullable() });
+const ruleInput = z.object({
+  topic: topicSchema,
+  regionCode: regionCodeSchema.nullable().default(null).describe('null: any region'),
+  unitId: unitIdSchema,
+  coUnitIds: z.array(unitIdSchema).max(20).default([]),
+});
+const ruleView = ruleInput.extend({ id: z.number().int() });
+const kbInput = z.object({
+  id: z.string().regex(/^[\w-]{1,64}$/).optional(),
+  topic: topicSchema,
+  question: z.string().trim().min(1).max(500),
+  patterns: z.array(z.string().trim().min(1).max(100)).min(1).max(50).describe('key phrases; "a|b" means either'),
+  answer: z.string().trim().min(1).max(5000),
+});
+const kbView = kbInput.required({ id: true });
+
+export function classificationRoutes(api: Api, db: Db): void {
+  api.endpoint({
+    method: 'post',
+    path: '/v1/classify',
+    tag: 'classification',
+    summary: "The classifier's proposal for a text, without creating a ticket",
+    description: 'Type, topic, urgency category, region, out-of-scope, confidences, a knowledge-base answer when one fits, and the route.',
+    roles: ['agent'],
+    body: z.object({ content: z.string().trim().min(1).max(10000), address: z.string().max(500).optional(), regionCode: regionCodeSchema.optional() }),
+    response: proposalView,
+    handler: async ({ body }) => {
+      const { proposal, route } = await proposeFor(db, body);
+      const [topic] = await db.select({ name: topics.name }).from(topics).where(eq(topics.code, proposal.topic.value));
+      return { ...summarize(proposal, route), topicName: topic?.name ?? null, evidence: proposal.evidence };
+    },
+  });
+
+  async function assertTopic(code: string, path: string) {
+    if ((await db.select({ code: topics.code }).from(topics).where(eq(topics.code, code))).length === 0) {
+      throw unprocessable(path, `unknown topic '${code}'`);
+    }
+  }
+  async function assertUnits(ids: { path: string; id: string }[]) {
+    const found = new Set((await db.select({ id: units.id }).from(units).where(inArray(units.id, ids.map((i) => i.id)))).map((u) => u.id));
+    const missing = ids.find((i) => !found.has(i.id));
+    if (missing) throw unprocessable(missing.path, `unknown unit '${missing.id}'`);
+  }
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/admin/topics',
+    tag: 'admin',
+    summary: 'The topic taxonomy (major / middle / minor codes)',
+    roles: ['admin', 'supervisor', 'agent'],
+    response: z.object({ items: z.array(topicView) }),
+    handler: async () => ({ items: await db.select().from(topics).orderBy(asc(topics.code)) }),
+  });
+  api.endpoint({
+    method: 'post',
+    path: '/v1/admin/topics',
+    tag: 'admin',
+    summary: 'Add a topic under an existing parent (a 4-digit middle under its 2-digit major, a 6-digit minor under its middle)',
+    roles: ['admin'],
+    body: z.object({ code: topicSchema, name: z.string().trim().min(1).max(100) }),
+    response: topicView,
+    status: 201,
+    idempotent: true,
+    handler: async ({ body }) => {
+      const parentCode = body.code.length > 2 ? body.code.slice(0, body.code.length - 2) : null;
+      if (parentCode) await assertTopic(parentCode, 'code');
+      const [row] = await db.insert(topics).values({ ...body, parentCode }).onConflictDoNothing().returning();
+      if (!row) throw new HttpError(409, 'already_exists', `topic ${body.code} already exists`, [{ path: 'code', message: 'already exists' }]);
+      return row;
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/admin/routing-rules',
+    tag: 'admin',
+    summary: 'The routing table: topic × region → primary unit and co-handling units',
+    description: 'Routing falls back from minor to middle to major topic, and from township to county to city to any region.',
+    roles: ['admin', 'supervisor'],
+    response: z.object({ items: z.array(ruleView) }),
+    handler: async () => ({
+      items: (await db.select().from(routingRules).orderBy(asc(routingRules.topic), asc(routingRules.id))).map(({ updatedAt: _, ...r }) => r),
+    }),
+  });
+  async function checkRule(body: z.infer<typeof ruleInput>) {
+    await assertTopic(body.topic, 'topic');
+    await assertUnits([{ path: 'unitId', id: body.unitId }, ...body.coUnitIds.map((id, i) => ({ path: `coUnitIds.${i}`, id }))]);
+  }
+  api.endpoint({
+    method: 'post',
+    path: '/v1/admin/routing-rules',
+    tag: 'admin',
+    summary: 'Add a routing rule',
+    roles: ['admin'],
+    body: ruleInput,
+    response: ruleView,
+    status: 201,
+    idempotent: true,
+    handler: async ({ body }) => {
+      await checkRule(body);
+      const [row] = await db.insert(routingRules).values(body).returning();
+      const { updatedAt: _, ...rule } = row!;
+      return rule;
+    },
+  });
+  api.endpoint({
+    method: 'put',
+    path: '/v1/admin/routing-rules/:ruleId',
+    tag: 'admin',
+    summary: 'Replace a routing rule',
+    roles: ['admin'],
+    body: ruleInput,
+    response: ruleView,
+    handler: async ({ params, body }) => {
+      await checkRule(body);
+      const [row] = await db
+        .update(routingRules)
+        .set({ ...body, updatedAt: new Date() })
+        .where(eq(routingRules.id, Number(params.ruleId) || -1))
+        .returning();
+      if (!row) throw notFound(`routing rule ${params.ruleId}`);
+      const { updatedAt: _, ...rule } = row;
+      return rule;
+    },
+  });
+  api.endpoint({
+    method: 'delete',
+    path: '/v1/admin/routing-rules/:ruleId',
+    tag: 'admin',
+    summary: 'Remove a routing rule',
+    roles: ['admin'],
+    response: ruleView,
+    handler: async ({ params }) => {
+      const [row] = await db.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId) || -1)).returning();
+      if (!row) throw notFound(`routing rule ${params.ruleId}`);
+      const { updatedAt: _, ...rule } = row;
+      return rule;
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/admin/knowledge-base',
+    tag: 'admin',
+    summary: 'Knowledge-base entries the center answers from directly',
+    roles: ['admin', 'supervisor', 'agent'],
+    response: z.object({ items: z.array(kbView) }),
+    handler: async () => ({ items: (await db.select().from(knowledgeBase).orderBy(asc(knowledgeBase.id))).map(({ updatedAt: _, ...e }) => e) }),
+  });
+  api.endpoint({
+    method: 'post',
+    path: '/v1/admin/knowledge-base',
+    tag: 'admin',
+    summary: 'Add a knowledge-base entry',
+    roles: ['admin'],
+    body: kbInput,
+    response: kbView,
+    status: 201,
+    idempotent: true,
+    handler: async ({ body }) => {
+      await assertTopic(body.topic, 'topic');
+      const id = body.id ?? `kb-${crypto.randomBytes(5).toString('hex')}`;
+      const [row] = await db.insert(knowledgeBase).values({ ...body, id }).onConflictDoNothing().returning();
+      if (!row) throw new HttpError(409, 'already_exists', `entry ${id} already exists`, [{ path: 'id', message: 'already exists' }]);
+      const { updatedAt: _, ...entry } = row;
+      return entry;
+    },
+  });
+  api.endpoint({
+    method: 'put',
+    path: '/v1/admin/knowledge-base/:entryId',
+    tag: 'admin',
+    summary: 'Replace a knowledge-base entry',
+    roles: ['admin'],
+    body: kbInput.omit({ id: true }),
+    response: kbView,
+    handler: async ({ params, body }) => {
+      await assertTopic(body.topic, 'topic');
+      const [row] = await db
+        .update(knowledgeBase)
+        .set({ ...body, updatedAt: new Date() })
+        .where(eq(knowledgeBase.id, params.entryId!))
+        .returning();
+      if (!row) throw notFound(`knowledge-base entry ${params.entryId}`);
+      const { updatedAt: _, ...entry } = row;
+      return entry;
+    },
+  });
+  api.endpoint({
+    method: 'delete',
+    path: '/v1/admin/knowledge-base/:entryId',
+    tag: 'admin',
+    summary: 'Remove a knowledge-base entry',
+    roles: ['admin'],
+    response: kbView,
+    handler: async ({ params }) => {
+      const [row] = await db.delete(knowledgeBase).where(eq(knowledgeBase.id, params.entryId!)).returning();
+      if (!row) throw notFound(`knowledge-base entry ${params.entryId}`);
+      const { updatedAt: _, ...entry } = row;
+      return entry;
+    },
+  });
+}
