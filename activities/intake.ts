@@ -86,9 +86,13 @@ export function createIntakeActivities({ database }: ActivityDeps) {
       const topic = ticket.classification?.topic ?? summary.classification.topic;
       const address = ticket.address?.replace(/\s+/g, '');
       const sameCaller = ticket.caller.phone ? eq(tickets.callerPhone, ticket.caller.phone) : undefined;
-      // the same place: the same address about a topic of the same middle category
+      // the same place: the same address, about a topic of the same middle category
       const samePlace = address
-        ? and(sql`regexp_replace(${tickets.address}, '\\s+', '', 'g') = ${address}`, sql`left(${tickets.topic}, 4) = ${topic.slice(0, 4)}`)
+        ? and(
+            sql`regexp_replace(${tickets.address}, '\\s+', '', 'g') = ${address}`,
+            // a ticket still in triage has only the classifier's topic
+            sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
+          )
         : undefined;
       const repeats =
         sameCaller || samePlace
