@@ -3,10 +3,10 @@
  * server, a real worker on its own task queue, and the Express app listening on a loopback port.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { inject } from 'vitest';
+import { runBundle } from './bundle';
 import { createApp } from '../../api/app';
 import { hashKey } from '../../api/auth';
 import { connectDatabase, type Database } from '../../db/client';
@@ -48,7 +48,7 @@ export async function startSystem(opts: { logLines?: string[] } = {}): Promise<T
     namespace: 'default',
     taskQueue,
     deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
-    workflowBundle: { code: fs.readFileSync(inject('workflowBundlePath'), 'utf8') },
+    ...runBundle(),
   });
   const running = worker.run();
   const adminKey = `admin-${crypto.randomUUID()}`;

@@ -3,8 +3,6 @@
  * in-memory fakes, for workflow tests that need no Postgres.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -56,7 +54,11 @@ export class FakeStore {
   }
 }
 
-export async function createTimeSkippingEnv(overrides: Partial<Activities> = {}) {
+export async function createTimeSkippingEnv(
+  overrides: Partial<Activities> = {},
+  /** the run's prebuilt bundle (tests/setup/bundle.ts) in tests; the history recorder bundles itself */
+  workflows: { workflowBundle: { code: string } } | { workflowsPath: string },
+) {
   installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const path = process.env.TEMPORAL_TEST_SERVER_PATH ?? findOnPath('temporal-test-server');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -111,7 +113,7 @@ export async function createTimeSkippingEnv(overrides: Partial<Activities> = {})
     connection: env.nativeConnection,
     taskQueue,
     activities,
-    workflowBundle: { code: fs.readFileSync(inject('workflowBundlePath'), 'utf8') },
+    ...workflows,
   });
   const running = worker.run();
 

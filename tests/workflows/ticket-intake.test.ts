@@ -5,10 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { persistedUpdate, stateQuery, triageUpdate } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv } from '../setup/time-skipping';
+import { runBundle } from '../setup/bundle';
 
 let t: Awaited<ReturnType<typeof createTimeSkippingEnv>>;
 beforeAll(async () => {
-  t = await createTimeSkippingEnv();
+  t = await createTimeSkippingEnv({}, runBundle());
 });
 afterAll(() => t?.teardown());
 

@@ -14,13 +14,14 @@ import {
   triageUpdate,
 } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
+import { runBundle } from '../setup/bundle';
 
 const water = unitActor('water');
 const classification = { type: 'help', topic: '0301', category: 'C' } as const;
 
 let t: Awaited<ReturnType<typeof createTimeSkippingEnv>>;
 beforeAll(async () => {
-  t = await createTimeSkippingEnv();
+  t = await createTimeSkippingEnv({}, runBundle());
 });
 afterAll(() => t?.teardown());
 
@@ -144,7 +145,7 @@ describe('ticket workflow (time-skipping server, fake activities)', () => {
         trail.set(event.seq, event);
         flaky.store.events.set(event.ticketId, trail);
       },
-    });
+    }, runBundle());
     try {
       const h = await flaky.startTicket({ classification, disposition: { action: 'dispatch', unitId: 'water' } });
       await h.executeUpdate(persistedUpdate);

@@ -25,13 +25,14 @@ import {
   urgeUpdate,
 } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
+import { runBundle } from '../setup/bundle';
 
 const water = unitActor('water');
 const MINUTE = 60_000;
 
 let t: Awaited<ReturnType<typeof createTimeSkippingEnv>>;
 beforeAll(async () => {
-  t = await createTimeSkippingEnv();
+  t = await createTimeSkippingEnv({}, runBundle());
 });
 afterAll(() => t?.teardown());
 

@@ -1,0 +1,25 @@
+/**
+ * Replays recorded histories of ticket lives (tests/histories/*.json) with the current workflow
+ * code. A failure means a change to the workflow would break tickets already running: guard the
+ * change with `patched()` instead of re-recording.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { runBundle } from '../setup/bundle';
+
+const dir = path.resolve(__dirname, '../histories');
+const histories = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('recorded ticket histories replay with the current workflow code', () => {
+  it('has histories to replay', () => {
+    expect(histories.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(histories)('%s', async (file) => {
+    const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    await expect(Worker.runReplayHistory(runBundle(), history, file)).resolves.toBeUndefined();
+  });
+});
