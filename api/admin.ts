@@ -6,7 +6,8 @@ import type { Db } from '../db/client';
 import { apiKeys, units } from '../db/schema';
 import { ROLES, UNIT_LEVELS, regionCodeSchema, unitIdSchema } from '../domain/ticket';
 import { hashKey, newApiKey } from './auth';
-import { HttpError, notFound, unprocessable } from './errors';
+import { HttpError, notFound } from './errors';
+import { assertUnitsExist, unitRefs } from './references';
 import type { Api } from './route';
 import { apiKeyView, unitView } from './views';
 
@@ -50,10 +51,6 @@ const toKey = (k: typeof apiKeys.$inferSelect) => ({
 });
 
 export function adminRoutes(api: Api, db: Db): void {
-  async function unitExists(id: string): Promise<boolean> {
-    return (await db.select({ id: units.id }).from(units).where(eq(units.id, id))).length > 0;
-  }
-
   api.endpoint({
     method: 'post',
     path: '/v1/admin/units',
@@ -65,7 +62,7 @@ export function adminRoutes(api: Api, db: Db): void {
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
-      if (body.parentId && !(await unitExists(body.parentId))) throw unprocessable('parentId', `unknown unit '${body.parentId}'`);
+      if (body.parentId) await assertUnitsExist(db, [{ path: 'parentId', id: body.parentId }]);
       const id = body.id ?? `u-${crypto.randomBytes(5).toString('hex')}`;
       const [row] = await db
         .insert(units)
@@ -110,7 +107,7 @@ export function adminRoutes(api: Api, db: Db): void {
     body: unitPatch,
     response: unitView,
     handler: async ({ params, body }) => {
-      if (body.parentId && !(await unitExists(body.parentId))) throw unprocessable('parentId', `unknown unit '${body.parentId}'`);
+      if (body.parentId) await assertUnitsExist(db, [{ path: 'parentId', id: body.parentId }]);
       const [row] = await db.update(units).set(body).where(eq(units.id, params.unitId!)).returning();
       if (!row) throw notFound(`unit ${params.unitId}`);
       return toUnit(row);
@@ -128,7 +125,7 @@ export function adminRoutes(api: Api, db: Db): void {
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
-      if (body.unitId && !(await unitExists(body.unitId))) throw unprocessable('unitId', `unknown unit '${body.unitId}'`);
+      await assertUnitsExist(db, unitRefs('', body.unitId));
       const key = newApiKey();
       const id = `key-${crypto.randomBytes(6).toString('hex')}`;
       await db.insert(apiKeys).values({ id, name: body.name, role: body.role, unitId: body.unitId, keyHash: hashKey(key) });

@@ -3,13 +3,14 @@
  * taxonomy, the routing table (派单规则) and the knowledge base (知识库).
  */
 import crypto from 'node:crypto';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
-import { knowledgeBase, routingRules, topics, units } from '../db/schema';
+import { knowledgeBase, routingRules, topics } from '../db/schema';
 import { proposeFor, summarize } from '../activities/intake';
 import { regionCodeSchema, topicSchema, unitIdSchema } from '../domain/ticket';
-import { HttpError, notFound, unprocessable } from './errors';
+import { HttpError, notFound } from './errors';
+import { assertTopicExists, assertUnitsExist, unitRefs } from './references';
 import type { Api } from './route';
 
 const proposalView = z.object({
@@ -57,17 +58,6 @@ export function classificationRoutes(api: Api, db: Db): void {
     },
   });
 
-  async function assertTopic(code: string, path: string) {
-    if ((await db.select({ code: topics.code }).from(topics).where(eq(topics.code, code))).length === 0) {
-      throw unprocessable(path, `unknown topic '${code}'`);
-    }
-  }
-  async function assertUnits(ids: { path: string; id: string }[]) {
-    const found = new Set((await db.select({ id: units.id }).from(units).where(inArray(units.id, ids.map((i) => i.id)))).map((u) => u.id));
-    const missing = ids.find((i) => !found.has(i.id));
-    if (missing) throw unprocessable(missing.path, `unknown unit '${missing.id}'`);
-  }
-
   api.endpoint({
     method: 'get',
     path: '/v1/admin/topics',
@@ -89,7 +79,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     idempotent: true,
     handler: async ({ body }) => {
       const parentCode = body.code.length > 2 ? body.code.slice(0, body.code.length - 2) : null;
-      if (parentCode) await assertTopic(parentCode, 'code');
+      if (parentCode) await assertTopicExists(db, parentCode, 'code');
       const [row] = await db.insert(topics).values({ ...body, parentCode }).onConflictDoNothing().returning();
       if (!row) throw new HttpError(409, 'already_exists', `topic ${body.code} already exists`, [{ path: 'code', message: 'already exists' }]);
       return row;
@@ -109,8 +99,8 @@ export function classificationRoutes(api: Api, db: Db): void {
     }),
   });
   async function checkRule(body: z.infer<typeof ruleInput>) {
-    await assertTopic(body.topic, 'topic');
-    await assertUnits([{ path: 'unitId', id: body.unitId }, ...body.coUnitIds.map((id, i) => ({ path: `coUnitIds.${i}`, id }))]);
+    await assertTopicExists(db, body.topic, 'topic');
+    await assertUnitsExist(db, unitRefs('', body.unitId, body.coUnitIds));
   }
   api.endpoint({
     method: 'post',
@@ -184,7 +174,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
-      await assertTopic(body.topic, 'topic');
+      await assertTopicExists(db, body.topic, 'topic');
       const id = body.id ?? `kb-${crypto.randomBytes(5).toString('hex')}`;
       const [row] = await db.insert(knowledgeBase).values({ ...body, id }).onConflictDoNothing().returning();
       if (!row) throw new HttpError(409, 'already_exists', `entry ${id} already exists`, [{ path: 'id', message: 'already exists' }]);
@@ -201,7 +191,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     body: kbInput.omit({ id: true }),
     response: kbView,
     handler: async ({ params, body }) => {
-      await assertTopic(body.topic, 'topic');
+      await assertTopicExists(db, body.topic, 'topic');
       const [row] = await db
         .update(knowledgeBase)
         .set({ ...body, updatedAt: new Date() })

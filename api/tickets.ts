@@ -4,12 +4,10 @@
  * the workflow has written the step, so a GET right after an action shows it.
  */
 import crypto from 'node:crypto';
-import { inArray } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { units } from '../db/schema';
 import { allocateTicketId, findTicket, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { isOpen, type TicketState } from '../domain/lifecycle';
 import {
@@ -58,6 +56,7 @@ import {
 import type { TicketWorkflowInput } from '../workflows/ticket';
 import { proposeFor, type ProposalInput } from '../activities/intake';
 import { actorOf, type Principal } from './auth';
+import { assertUnitsExist, unitRefs } from './references';
 import { conflict, forbidden, HttpError, notFound, unprocessable } from './errors';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
@@ -118,15 +117,6 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     return toTicketView(row, await ticketEventsOf(db, id), principal);
   }
 
-  /** 422 unless every named unit exists. */
-  async function assertUnitsExist(ids: { path: string; id: string }[]): Promise<void> {
-    if (ids.length === 0) return;
-    const found = await db.select({ id: units.id }).from(units).where(inArray(units.id, ids.map((i) => i.id)));
-    const known = new Set(found.map((u) => u.id));
-    const missing = ids.find((i) => !known.has(i.id));
-    if (missing) throw unprocessable(missing.path, `unknown unit '${missing.id}'`);
-  }
-
   /**
    * A dispatch goes to the unit named, or else to the route the routing table gives for the
    * ticket's text and region; every unit must exist. Returns the disposition with its unit.
@@ -138,10 +128,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       if (!route) throw unprocessable('disposition.unitId', 'no routing rule matches this ticket; name the unit to dispatch to');
       return { ...d, unitId: route.unitId, coUnitIds: d.coUnitIds ?? route.coUnitIds };
     }
-    await assertUnitsExist([
-      { path: 'disposition.unitId', id: d.unitId },
-      ...(d.coUnitIds ?? []).map((id, i) => ({ path: `disposition.coUnitIds.${i}`, id })),
-    ]);
+    await assertUnitsExist(db, unitRefs('disposition', d.unitId, d.coUnitIds));
     return d;
   }
 
@@ -329,7 +316,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   /** Checks that need the database before the workflow is asked: named units and tickets must exist. */
   const knownUnit = async (b: { approve: boolean; unitId?: string; coUnitIds?: string[] }) => {
     if (b.approve && b.unitId) {
-      await assertUnitsExist([{ path: 'unitId', id: b.unitId }, ...(b.coUnitIds ?? []).map((id, i) => ({ path: `coUnitIds.${i}`, id }))]);
+      await assertUnitsExist(db, unitRefs('', b.unitId, b.coUnitIds));
     }
   };
   const openTarget = async (b: { intoTicketId: string }, id: string) => {
