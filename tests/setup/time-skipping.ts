@@ -14,7 +14,6 @@ import { DEMO_UNITS } from '../../db/seed/demo-city';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import { addDuration, callbackDeadline, dispatchDeadlines, pointsAroundDue } from '../../domain/deadlines';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
-import { reportId, type ReportPeriod } from '../../domain/reports';
 import type { createActivities } from '../../activities';
 import type { TicketState } from '../../domain/lifecycle';
 import type { Actor, NewTicket } from '../../domain/ticket';
@@ -40,8 +39,6 @@ export class FakeStore {
   readonly snapshots = new Map<string, TicketState>();
   readonly notices: { id: string; ticketId: string; kind: string; unitId?: string }[] = [];
   readonly notifications = new Map<string, UnitNotification>();
-  /** the reports asked for, in order */
-  readonly reports: { period: ReportPeriod; start: string }[] = [];
   /** the policy versions the fake knows; the last is current */
   readonly policies: Policy[] = [DEFAULT_POLICY];
   calendar = new WorkingDayCalendar();
@@ -112,10 +109,6 @@ export async function createTimeSkippingEnv(
     async notifyUnit(n) {
       store.notifications.set(n.id, n);
       return 'delivered';
-    },
-    async generateReport(r) {
-      store.reports.push(r);
-      return { id: reportId(r.period, r.start) };
     },
     ...overrides,
   };
