@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
 import { createIntakeActivities } from './intake';
 import { createSupervisionActivities } from './supervision';
+import { createReportActivities } from './reports';
 import { createTicketActivities } from './tickets';
 
 export interface ActivityDeps {
@@ -16,6 +17,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createTicketActivities(deps),
+    ...createReportActivities(deps),
     ...createSupervisionActivities(deps),
     ...createIntakeActivities(deps),
   };

@@ -10,10 +10,12 @@ import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { adminRoutes } from './admin';
+import { analyticsRoutes } from './analytics';
 import { authenticate } from './auth';
 import { errorBody } from './views';
 import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
+import { importRoutes } from './import';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
 import { supervisionRoutes } from './supervision';
@@ -27,6 +29,8 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   bodyLimit?: string;
+  /** how long an action may wait for its workflow before the API answers 503 */
+  actionTimeoutMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -85,8 +89,10 @@ export function createApp(deps: AppDeps): Express {
   v1.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
   v1.use(authenticate(db, deps.adminApiKey));
   const api = new Api(v1, registry, idempotency(db));
-  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
+  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, actionTimeoutMs: deps.actionTimeoutMs ?? 30_000 });
   adminRoutes(api, db);
+  analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
+  importRoutes(api, db);
   supervisionRoutes(api, db);
   classificationRoutes(api, db);
   app.use('/v1', v1);

@@ -21,8 +21,17 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   tag: string;
   roles: Role[];
   body?: B;
+  /**
+   * A body the handler reads itself from the request stream (`req`), by media type, e.g. a
+   * streamed NDJSON upload: documented, not parsed or validated here.
+   */
+  streamedBody?: Record<string, z.ZodType>;
   query?: Q;
   response: R;
+  /** The media type of `response`; other than JSON, the handler writes it to `res` itself. */
+  mediaType?: string;
+  /** Other media types of the success response, which the handler writes to `res` itself. */
+  alsoProduces?: Record<string, z.ZodType>;
   status?: number;
   /** document the Idempotency-Key header */
   idempotent?: boolean;
@@ -65,6 +74,9 @@ export class Api {
     if (params.length) request.params = z.object(Object.fromEntries(params.map((p) => [p, z.string()])));
     if (e.query) request.query = e.query as unknown as z.ZodObject;
     if (e.body) request.body = { required: true, content: { 'application/json': { schema: e.body } } };
+    if (e.streamedBody) {
+      request.body = { required: true, content: Object.fromEntries(Object.entries(e.streamedBody).map(([type, schema]) => [type, { schema }])) };
+    }
     if (e.idempotent) {
       request.headers = z.object({
         'Idempotency-Key': z.string().max(200).optional().describe('replays the first response for a repeated request'),
@@ -79,7 +91,13 @@ export class Api {
       security: [{ bearer: [] }],
       request,
       responses: {
-        [status]: { description: 'success', content: { 'application/json': { schema: e.response } } },
+        [status]: {
+          description: 'success',
+          content: {
+            [e.mediaType ?? 'application/json']: { schema: e.response },
+            ...Object.fromEntries(Object.entries(e.alsoProduces ?? {}).map(([type, schema]) => [type, { schema }])),
+          },
+        },
         ...Object.fromEntries(
           Object.entries(ERRORS).map(([code, description]) => [
             code,

@@ -100,10 +100,18 @@ export interface TicketDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** how long an action may wait for the workflow to apply it */
+  actionTimeoutMs: number;
 }
 
 export function ticketRoutes(api: Api, deps: TicketDeps): void {
   const { db, temporal } = deps;
+
+  /**
+   * A worker that does not answer (all down, or overloaded) turns into a 503 the client may retry
+   * (with the same Idempotency-Key, the update is applied once), rather than a request that hangs.
+   */
+  const withinDeadline = <R>(call: () => Promise<R>) => temporal.withDeadline(Date.now() + deps.actionTimeoutMs, call);
 
   /** The ticket as this principal may see it; a unit gets 404 for a ticket not its own. */
   async function visibleTicket(id: string, principal: Principal): Promise<TicketRow> {
@@ -147,9 +155,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       ? crypto.createHash('sha256').update(`${principal.id}\n${idempotencyKey}`).digest('hex')
       : undefined;
     try {
-      await temporal.workflow
-        .getHandle(id)
-        .executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId });
+      await withinDeadline(() =>
+        temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const row = await findTicket(db, id);
@@ -197,7 +205,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
           { key: searchAttributes.channel, value: body.channel },
         ],
       });
-      await handle.executeUpdate(persistedUpdate);
+      await withinDeadline(() => handle.executeUpdate(persistedUpdate));
       res.setHeader('Location', `/v1/tickets/${id}`);
       return render(id, principal);
     },

@@ -1,35 +1,16 @@
 /**
- * The counts behind the reports, computed set-based in Postgres and turned into figures by
- * `domain/kpi.ts` (where each figure is defined). Every query filters on a range of an indexed
- * column — received_at (tickets_received_idx), due_by (tickets_due_idx), or the event type and
- * time (ticket_events_type_at_idx) — so a month of a 10-million-row table is read, not the table.
+ * The counts behind the reports, turned into figures by `domain/kpi.ts` (where each figure is
+ * defined); what each count counts is written once in `db/kpi-definitions.ts`.
  *
- * The read model holds each ticket's current state, so figures are as of the query: a past
- * month's completion rate still rises when a late reply comes in.
- *
- * Definitions used throughout (the SQL fragments below; each is written once):
- * - received in the period: received_at ∈ [from, to) — volumes, shares, breakdowns, hot spots;
- * - dispatched (已转办): dispatched_at set and status one of dispatched, handling,
- *   return_requested, replied, closed (merged tickets are handled in the ticket they joined);
- * - answered directly (直接答复): status 'answered';
- * - due in the period: due_by ∈ [from, to), or received_at ∈ [from, to) when the ticket has no
- *   due_by (historical imports) — the cohort of dispatched tickets every handling figure is
- *   computed on. For a running period pass to = now, or tickets not yet due are counted;
- * - completed (办结): status replied or closed — the unit's reply stands (a re-handled ticket is
- *   handling again, so no longer completed);
- * - completed on time (按期办结): completed, and reply_on_time (the reply came by due_by, which
- *   includes an approved extension), or replied_at ≤ due_by when the flag is missing;
- * - signed on time (按时签收): signed_at ≤ sign_by, out of the tickets that have a sign_by;
- * - callback done (已回访): a callback outcome is recorded (satisfaction not null, any outcome);
- *   callback due (应回访): done, or completed with its callback limit (callback_by) passed or unknown;
- * - satisfaction counts: the latest callback outcome per ticket;
- * - re-handled (重办): rehandle_count > 0;
- * - returns (退单): return_approved events in the period, counted for the unit returned from.
+ * Volumes, shares, breakdowns, the handling figures and the rankings sum the daily rollups
+ * (`db/rollups.ts`), so they answer whole Shanghai days and a month costs a few thousand rows
+ * whatever the size of the tickets table. The rest reads the tickets table on an indexed range:
+ * callbacks not yet due (the one time-dependent count), returns (ticket_events_type_at_idx),
+ * repeat callers and place clusters (tickets_received_idx).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { maskPhone } from '../domain/ticket';
-import { HOTLINE_TIME_ZONE } from '../domain/time';
 import {
   componentValues,
   compositeScore,
@@ -48,6 +29,7 @@ import {
   shanghaiDaysIn,
   shanghaiMonthRange,
   unitComponents,
+  wholeShanghaiDays,
   yearOnYearPeriod,
   type DailyCount,
   type HandlingCounts,
@@ -62,73 +44,26 @@ import {
   type UnitComponents,
   type UnitMonthCounts,
 } from '../domain/kpi';
+import { at, callbackNotYetDue, dueIn, isDispatched, isoInstant, receivedIn } from './kpi-definitions';
+import { HANDLING_FACT_NAMES, type VolumeDimension } from './rollups';
 
-// ---------------------------------------------------------------------------------------------
-// The definitions, as SQL over `tickets t`
-
-const DISPATCHED_STATUSES = sql.raw(`('dispatched', 'handling', 'return_requested', 'replied', 'closed')`);
-
-const isDispatched = sql`(t.dispatched_at is not null and t.status in ${DISPATCHED_STATUSES})`;
-const isAnswered = sql`(t.status = 'answered')`;
-const isCompleted = sql`(t.status in ('replied', 'closed'))`;
-const isCompletedOnTime = sql`(${isCompleted} and coalesce(t.reply_on_time, t.replied_at <= t.due_by, false))`;
-const callbackDone = sql`(t.satisfaction is not null)`;
-const callbackDue = sql`(${callbackDone} or (${isCompleted} and coalesce(t.callback_by <= now(), true)))`;
-
-function at(instant: Date): SQL {
-  return sql`${instant.toISOString()}::timestamptz`;
+/** Rollup rows of the days of a period (whole Shanghai days). */
+function onDays(period: Period, alias: string): SQL {
+  const days = wholeShanghaiDays(period);
+  return sql`(${sql.raw(alias)}.day >= ${days.from}::date and ${sql.raw(alias)}.day < ${days.to}::date)`;
 }
 
-function receivedIn(p: Period): SQL {
-  return sql`(t.received_at >= ${at(p.from)} and t.received_at < ${at(p.to)})`;
-}
+/** The handling facts summed over rollup rows `h`. */
+const handlingSums = sql.raw(HANDLING_FACT_NAMES.map((f) => `coalesce(sum(h.${f}), 0)::int as ${f}`).join(', '));
 
-/** Written as an OR of two index ranges so Postgres can combine both indexes. */
-function dueIn(p: Period): SQL {
-  return sql`((t.due_by >= ${at(p.from)} and t.due_by < ${at(p.to)})
-    or (t.due_by is null and ${receivedIn(p)}))`;
-}
+type HandlingRow = Record<(typeof HANDLING_FACT_NAMES)[number], number>;
 
-/** The hotline's calendar day (YYYY-MM-DD) of a timestamptz, as `shanghaiDaysIn` lists them. */
-const shanghaiDay = (column: SQL) => sql`to_char(${column} at time zone ${sql.raw(`'${HOTLINE_TIME_ZONE}'`)}, 'YYYY-MM-DD')`;
-const isoInstant = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** The counts of a cohort of dispatched tickets, as columns of an aggregate over `t`. */
-const handlingColumns = sql`
-  count(*)::int as due,
-  count(*) filter (where ${isCompleted})::int as completed,
-  count(*) filter (where ${isCompletedOnTime})::int as completed_on_time,
-  count(*) filter (where t.sign_by is not null)::int as sign_due,
-  count(*) filter (where t.signed_at <= t.sign_by)::int as signed_on_time,
-  count(*) filter (where t.satisfaction = 'satisfied')::int as satisfied,
-  count(*) filter (where t.satisfaction = 'basically_satisfied')::int as basically_satisfied,
-  count(*) filter (where t.satisfaction = 'dissatisfied')::int as dissatisfied,
-  count(*) filter (where t.satisfaction = 'unreachable')::int as unreachable,
-  count(*) filter (where ${callbackDue})::int as callbacks_due,
-  count(*) filter (where ${callbackDone})::int as callbacks_done,
-  count(*) filter (where t.rehandle_count > 0)::int as rehandled`;
-
-interface HandlingRow extends Record<string, unknown> {
-  due: number;
-  completed: number;
-  completed_on_time: number;
-  sign_due: number;
-  signed_on_time: number;
-  satisfied: number;
-  basically_satisfied: number;
-  dissatisfied: number;
-  unreachable: number;
-  callbacks_due: number;
-  callbacks_done: number;
-  rehandled: number;
-}
-
-function handlingCounts(r: HandlingRow | undefined): HandlingCounts {
+function handlingCounts(r: HandlingRow | undefined, callbacksNotYetDue: number): HandlingCounts {
   return {
     due: r?.due ?? 0,
     completed: r?.completed ?? 0,
     completedOnTime: r?.completed_on_time ?? 0,
-    callbacksDue: r?.callbacks_due ?? 0,
+    callbacksDue: (r?.callbacks_done ?? 0) + (r?.awaiting_callback ?? 0) - callbacksNotYetDue,
     callbacksDone: r?.callbacks_done ?? 0,
     satisfied: r?.satisfied ?? 0,
     basicallySatisfied: r?.basically_satisfied ?? 0,
@@ -167,64 +102,57 @@ export interface OverviewFigures extends HeadlineFigures {
   businessEnvironment: HeadlineFigures & { share: Ratio };
 }
 
-const DIMENSIONS = ['channel', 'type', 'topic_major', 'topic', 'region', 'business_environment', 'day'] as const;
-type Dimension = (typeof DIMENSIONS)[number] | 'all';
+type Lane = 'all' | 'business_environment' | 'other';
 
 interface VolumeRow extends Record<string, unknown> {
-  dimension: Dimension;
+  dimension: VolumeDimension | 'day';
   key: string | null;
   tickets: number;
   answered: number;
   dispatched: number;
 }
 
-/** Volumes, shares and the handling figures of tickets received / due in a period: two scans. */
+/** Volumes and shares of the tickets received in a period, the handling figures of those due in it. */
 export async function overviewFigures(db: Db, period: Period, policy: Pick<KpiPolicy, 'basicallySatisfiedWeight'>): Promise<OverviewFigures> {
-  const [volumeRows, handlingRows] = await Promise.all([
+  const [volumeRows, handlingRows, notYetDue] = await Promise.all([
     db.execute<VolumeRow>(sql`
-      select case
-               when grouping(channel) = 0 then 'channel'
-               when grouping(type) = 0 then 'type'
-               when grouping(topic_major) = 0 then 'topic_major'
-               when grouping(topic) = 0 then 'topic'
-               when grouping(region) = 0 then 'region'
-               when grouping(business_environment) = 0 then 'business_environment'
-               when grouping(day) = 0 then 'day'
-               else 'all'
-             end as dimension,
-             coalesce(channel, type, topic_major, topic, region, business_environment::text, day) as key,
-             count(*)::int as tickets,
-             count(*) filter (where answered)::int as answered,
-             count(*) filter (where dispatched)::int as dispatched
-      from (
-        select t.channel, t.type, left(t.topic, 2) as topic_major, t.topic, t.region_code as region,
-               t.business_environment, ${shanghaiDay(sql`t.received_at`)} as day,
-               ${isAnswered} as answered, ${isDispatched} as dispatched
-        from tickets t
-        where ${receivedIn(period)}
-      ) received
-      group by grouping sets ((), (channel), (type), (topic_major), (topic), (region), (business_environment), (day))`),
-    db.execute<HandlingRow & { lane: 'all' | 'business_environment' | 'other' }>(sql`
-      select case when grouping(t.business_environment) = 1 then 'all'
-                  when t.business_environment then 'business_environment' else 'other' end as lane,
-             ${handlingColumns}
+      select dimension, nullif(key, '') as key,
+             sum(tickets)::int as tickets, sum(answered)::int as answered, sum(dispatched)::int as dispatched
+      from ticket_volume_daily v
+      where ${onDays(period, 'v')}
+      group by dimension, key
+      having sum(tickets) > 0
+      union all
+      select 'day', to_char(day, 'YYYY-MM-DD'), tickets, answered, dispatched
+      from ticket_volume_daily v
+      where v.dimension = 'all' and ${onDays(period, 'v')} and v.tickets > 0`),
+    db.execute<HandlingRow & { lane: Lane }>(sql`
+      select case when grouping(h.business_environment) = 1 then 'all'
+                  when h.business_environment then 'business_environment' else 'other' end as lane,
+             ${handlingSums}
+      from ticket_handling_daily h
+      where ${onDays(period, 'h')}
+      group by grouping sets ((), (h.business_environment))`),
+    db.execute<{ business_environment: boolean; tickets: number }>(sql`
+      select t.business_environment, count(*)::int as tickets
       from tickets t
-      where ${isDispatched} and ${dueIn(period)}
-      group by grouping sets ((), (t.business_environment))`),
+      where ${callbackNotYetDue} and ${isDispatched} and ${dueIn(period)}
+      group by 1`),
   ]);
 
-  const rows = (d: Dimension) => volumeRows.filter((r) => r.dimension === d);
+  const rows = (d: VolumeRow['dimension']) => volumeRows.filter((r) => r.dimension === d);
   const days = shanghaiDaysIn(period).length;
   const all = rows('all')[0];
   const volume = all?.tickets ?? 0;
-  const headline = (v: VolumeRow | undefined, lane: 'all' | 'business_environment'): HeadlineFigures => ({
+  const notYetDueIn = (lane: Lane) => notYetDue.filter((n) => lane === 'all' || n.business_environment).reduce((s, n) => s + n.tickets, 0);
+  const headline = (v: VolumeRow | undefined, lane: Lane): HeadlineFigures => ({
     volume: v?.tickets ?? 0,
     dailyAverage: dailyAverage(v?.tickets ?? 0, days),
     directAnswerShare: directAnswerShare({ answered: v?.answered ?? 0, tickets: v?.tickets ?? 0 }),
     dispatchShare: dispatchShare({ dispatched: v?.dispatched ?? 0, tickets: v?.tickets ?? 0 }),
-    ...handlingFigures(handlingCounts(handlingRows.find((h) => h.lane === lane)), policy),
+    ...handlingFigures(handlingCounts(handlingRows.find((h) => h.lane === lane), notYetDueIn(lane)), policy),
   });
-  const breakdown = (d: Dimension): Breakdown[] =>
+  const breakdown = (d: VolumeDimension): Breakdown[] =>
     rows(d)
       .map((r) => ({ key: r.key, tickets: r.tickets, share: ratio(r.tickets, volume) }))
       .sort((a, b) => b.tickets - a.tickets || (a.key ?? '').localeCompare(b.key ?? ''));
@@ -280,7 +208,7 @@ export async function overviewWithChanges(db: Db, period: Period, policy: Pick<K
 }
 
 // ---------------------------------------------------------------------------------------------
-// Monthly ranking of units and counties (综合排名) and the interview rule (约谈)
+// Ranking of units and counties (综合排名) and the interview rule (约谈)
 
 export type RankingLevel = 'unit' | 'county';
 
@@ -291,44 +219,52 @@ export interface UnitMonth {
 }
 
 /**
- * Which unit or county a ticket counts for, over `t` (the ticket) and `u` (the unit, left-joined).
- * Unit: the primary unit (after an approved return the new one; co-handling units are not
- * ranked on it). County: the region code of that unit when it is a county, township or village
- * unit — city departments belong to no county — or the ticket's own district when the unit is
- * not in the units table.
+ * Which unit or county a ticket counts for, over `u` (its unit, left-joined). Unit: the primary
+ * unit (after an approved return the new one; co-handling units are not ranked on it). County:
+ * the region code of that unit when it is a county, township or village unit — city
+ * departments belong to no county — or the ticket's own district when the unit is not in the
+ * units table.
  */
-function rankingKey(level: RankingLevel, unitId: SQL): SQL {
-  return level === 'unit' ? unitId : sql`(case when u.id is null then t.region_code when u.level <> 'city' then u.region_code end)`;
+function rankingKey(level: RankingLevel, unitId: SQL, ticketRegion: SQL): SQL {
+  return level === 'unit' ? unitId : sql`(case when u.id is null then ${ticketRegion} when u.level <> 'city' then u.region_code end)`;
+}
+
+/** Every unit (or county) the units table knows, so that those without tickets show as unranked. */
+function knownKeys(level: RankingLevel): SQL {
+  return level === 'unit' ? sql`select id from units` : sql`select distinct region_code as id from units where level <> 'city'`;
 }
 
 /**
- * Per unit (or county), the counts it is ranked on for a Shanghai month: its dispatched
- * tickets due in the month, and the approved returns away from it during the month.
+ * Per unit (or county), the counts it is ranked on for a period of whole Shanghai days: its
+ * dispatched tickets due in the period, and the approved returns away from it during the
+ * period. Units the units table knows without either appear with zero tickets.
  */
-export async function unitMonthComponents(db: Db, month: string, level: RankingLevel): Promise<UnitMonth[]> {
-  const period = shanghaiMonthRange(month);
+export async function unitComponentsIn(db: Db, period: Period, level: RankingLevel): Promise<UnitMonth[]> {
   const returnedFrom = sql`(e.data ->> 'fromUnitId')`;
   const rows = await db.execute<HandlingRow & { unit_key: string; returns: number }>(sql`
     with cohort as (
-      select ${rankingKey(level, sql`t.unit_id`)} as id, ${handlingColumns}
-      from tickets t left join units u on u.id = t.unit_id
-      where ${isDispatched} and ${dueIn(period)}
+      select ${rankingKey(level, sql`nullif(h.unit_id, '')`, sql`nullif(h.region_code, '')`)} as id, ${handlingSums}
+      from ticket_handling_daily h left join units u on u.id = h.unit_id
+      where ${onDays(period, 'h')}
       group by 1
+      having sum(h.due) > 0
     ), returned as (
-      select ${rankingKey(level, returnedFrom)} as id, count(*)::int as returns
+      select ${rankingKey(level, returnedFrom, sql`t.region_code`)} as id, count(*)::int as returns
       from ticket_events e
         join tickets t on t.id = e.ticket_id
         left join units u on u.id = ${returnedFrom}
       where e.type = 'return_approved' and e.at >= ${at(period.from)} and e.at < ${at(period.to)}
       group by 1
-    )
-    select coalesce(c.id, r.id) as unit_key, c.*, coalesce(r.returns, 0)::int as returns
-    from cohort c full join returned r on r.id = c.id
-    where coalesce(c.id, r.id) is not null
+    ), known as (${knownKeys(level)})
+    select coalesce(c.id, r.id, k.id) as unit_key, c.*, coalesce(r.returns, 0)::int as returns
+    from cohort c
+      full join returned r on r.id = c.id
+      full join known k on k.id = coalesce(c.id, r.id)
+    where coalesce(c.id, r.id, k.id) is not null
     order by 1`);
-  // a unit with returns only has no cohort row: its counts are null
+  // a unit with returns only, or none at all, has no cohort row: its counts are null
   return rows.map((r) => {
-    const h = handlingCounts(r);
+    const h = handlingCounts(r, 0);
     return {
       id: r.unit_key,
       counts: {
@@ -347,44 +283,80 @@ export async function unitMonthComponents(db: Db, month: string, level: RankingL
   });
 }
 
+/** Per unit (or county), the counts it is ranked on for a Shanghai month. */
+export function unitMonthComponents(db: Db, month: string, level: RankingLevel): Promise<UnitMonth[]> {
+  return unitComponentsIn(db, shanghaiMonthRange(month), level);
+}
+
 export interface RankedUnit extends UnitMonth {
+  /** the unit's name, or at county level the county government's; null when the units table does not know it */
+  name: string | null;
   tickets: number;
   components: UnitComponents;
   score: number | null;
 }
 
-export interface MonthlyRanking {
-  month: string;
+export interface PeriodRanking {
+  period: Period;
   level: RankingLevel;
   ranking: Ranking<RankedUnit>;
 }
 
-export async function monthlyRanking(db: Db, month: string, level: RankingLevel, policy: Pick<KpiPolicy, 'basicallySatisfiedWeight' | 'ranking'>): Promise<MonthlyRanking> {
-  const units = await unitMonthComponents(db, month, level);
+export interface MonthlyRanking extends PeriodRanking {
+  month: string;
+}
+
+/** Names to show beside ids: units by id; counties by region code, from their county-level unit. */
+async function rankingNames(db: Db, level: RankingLevel): Promise<Map<string, string>> {
+  const rows = await db.execute<{ id: string; name: string }>(
+    level === 'unit'
+      ? sql`select id, name from units`
+      : sql`select distinct on (region_code) region_code as id, name from units where level = 'county' order by region_code, id`,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** 综合排名 over the cohort of a period of whole days: a month, or for reports a month or year to date. */
+export async function rankingIn(db: Db, period: Period, level: RankingLevel, policy: Pick<KpiPolicy, 'basicallySatisfiedWeight' | 'ranking'>): Promise<PeriodRanking> {
+  const [units, names] = await Promise.all([unitComponentsIn(db, period, level), rankingNames(db, level)]);
   const entries = units.map((u): RankedUnit => {
     const components = unitComponents(u.counts, policy);
-    return { ...u, tickets: u.counts.tickets, components, score: compositeScore(componentValues(components), policy.ranking.weights) };
+    return {
+      ...u,
+      name: names.get(u.id) ?? null,
+      tickets: u.counts.tickets,
+      components,
+      score: compositeScore(componentValues(components), policy.ranking.weights),
+    };
   });
-  return { month, level, ranking: rankUnits(entries, policy.ranking) };
+  return { period, level, ranking: rankUnits(entries, policy.ranking) };
+}
+
+export async function monthlyRanking(db: Db, month: string, level: RankingLevel, policy: Pick<KpiPolicy, 'basicallySatisfiedWeight' | 'ranking'>): Promise<MonthlyRanking> {
+  return { month, ...(await rankingIn(db, shanghaiMonthRange(month), level, policy)) };
 }
 
 /** 约谈: the units in the bottom of their group in each of the months up to and including `month`. */
-export async function interviews(db: Db, month: string, policy: Pick<KpiPolicy, 'basicallySatisfiedWeight' | 'ranking'>, level: RankingLevel = 'unit'): Promise<InterviewCase[]> {
+export async function interviews(
+  db: Db,
+  month: string,
+  policy: Pick<KpiPolicy, 'basicallySatisfiedWeight' | 'ranking'>,
+  level: RankingLevel = 'unit',
+): Promise<(InterviewCase & { name: string | null })[]> {
   const monthly = await Promise.all(monthsEndingWith(month, policy.ranking.interviewMonths).map((m) => monthlyRanking(db, m, level, policy)));
-  return interviewCases(monthly, policy.ranking);
+  const names = new Map(monthly.flatMap((m) => [...m.ranking.large.entries, ...m.ranking.small.entries]).map((e) => [e.id, e.name]));
+  return interviewCases(monthly, policy.ranking).map((c) => ({ ...c, name: names.get(c.id) ?? null }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Hot spots and early warning (热点预警)
 
-/** Tickets received per Shanghai day and topic code (full code) or district. */
+/** Tickets received per Shanghai day and topic code (full code) or district, over whole days. */
 export async function dailyCounts(db: Db, period: Period, by: 'topic' | 'region'): Promise<DailyCount[]> {
-  const key = by === 'topic' ? sql`t.topic` : sql`t.region_code`;
   const rows = await db.execute<{ key: string | null; day: string; count: number }>(sql`
-    select ${key} as key, ${shanghaiDay(sql`t.received_at`)} as day, count(*)::int as count
-    from tickets t
-    where ${receivedIn(period)}
-    group by 1, 2`);
+    select nullif(v.key, '') as key, to_char(v.day, 'YYYY-MM-DD') as day, v.tickets as count
+    from ticket_volume_daily v
+    where v.dimension = ${by} and ${onDays(period, 'v')} and v.tickets > 0`);
   return rows.map((r) => ({ key: r.key, day: r.day, count: r.count }));
 }
 
@@ -393,6 +365,25 @@ export async function hotspots(db: Db, period: Period, by: 'topic' | 'region', p
   const baseline = hotspotBaseline(period, policy.hotspots);
   const counts = await dailyCounts(db, { from: baseline.from, to: period.to }, by);
   return detectHotspots(counts, period, policy.hotspots);
+}
+
+/** The smallest count that makes a repeat caller or a place cluster, unless a caller asks for another. */
+export const DEFAULT_REPEAT_MIN = 3;
+
+/** Everything the early warning shows for a period: jumping topics and districts, place clusters, repeat callers. */
+export async function hotspotFindings(
+  db: Db,
+  period: Period,
+  policy: Pick<KpiPolicy, 'hotspots'>,
+  min: { repeatCalls: number; placeReports: number } = { repeatCalls: DEFAULT_REPEAT_MIN, placeReports: DEFAULT_REPEAT_MIN },
+): Promise<{ topics: Hotspot[]; regions: Hotspot[]; placeClusters: PlaceCluster[]; repeatCallers: RepeatCaller[] }> {
+  const [topics, regions, clusters, callers] = await Promise.all([
+    hotspots(db, period, 'topic', policy),
+    hotspots(db, period, 'region', policy),
+    placeClusters(db, period, min.placeReports),
+    repeatCallers(db, period, min.repeatCalls),
+  ]);
+  return { topics, regions, placeClusters: clusters, repeatCallers: callers };
 }
 
 export interface RepeatCaller {

@@ -7,6 +7,7 @@
  * here names; the API and reports only present the results.
  */
 import { DEFAULT_POLICY, type Policy } from './policy';
+import { startOfShanghaiDay } from './time';
 
 // ---------------------------------------------------------------------------------------------
 // Policy
@@ -214,6 +215,21 @@ export function addMonths(month: string, n: number): string {
 /** The `n` months ending with (and including) 'YYYY-MM', oldest first. */
 export function monthsEndingWith(month: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => addMonths(month, i - n + 1));
+}
+
+/** The Shanghai days firstDay … lastDay, both included, as a period. */
+export function shanghaiDayRange(firstDay: string, lastDay: string): Period {
+  return { from: startOfShanghaiDay(firstDay), to: new Date(startOfShanghaiDay(lastDay).getTime() + DAY_MS) };
+}
+
+/** The days [from, to) of a period that starts and ends at midnight Asia/Shanghai; a RangeError otherwise. */
+export function wholeShanghaiDays(period: Period): { from: string; to: string } {
+  const day = (instant: Date) => shanghaiFields(instant).toISOString().slice(0, 10);
+  const days = { from: day(period.from), to: day(period.to) };
+  if (startOfShanghaiDay(days.from).getTime() !== period.from.getTime() || startOfShanghaiDay(days.to).getTime() !== period.to.getTime()) {
+    throw new RangeError(`not whole Shanghai days: ${period.from.toISOString()} – ${period.to.toISOString()}`);
+  }
+  return days;
 }
 
 /** The Shanghai calendar days (YYYY-MM-DD) a period touches, in order. */
@@ -434,7 +450,7 @@ export interface InterviewCase {
   id: string;
   /** the months (oldest first) the unit was in the bottom of its group */
   months: string[];
-  positions: { month: string; group: VolumeGroup; rankFromBottom: number }[];
+  positions: { month: string; group: VolumeGroup; rankFromBottom: number; score: number }[];
 }
 
 /**
@@ -464,7 +480,7 @@ function bottomOf(month: string, ranking: Ranking | undefined, n: number): Map<s
   for (const group of ['large', 'small'] as const) {
     const { entries } = ranking[group];
     for (const e of entries) {
-      if (isBottom(e, entries.length, n)) bottom.set(e.id, { month, group, rankFromBottom: e.rankFromBottom });
+      if (isBottom(e, entries.length, n)) bottom.set(e.id, { month, group, rankFromBottom: e.rankFromBottom, score: e.score });
     }
   }
   return bottom;

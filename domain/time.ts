@@ -16,6 +16,13 @@ export function shanghaiDay(instant: Date): string {
 /** Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact. */
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
+/** Midnight Asia/Shanghai at the start of a day 'YYYY-MM-DD'; a RangeError for what is not a calendar day. */
+export function startOfShanghaiDay(day: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || addCalendarDays(day, 0) !== day) throw new RangeError(`not a day 'YYYY-MM-DD': ${day}`);
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date) - SHANGHAI_OFFSET_MS);
+}
+
 /** The last millisecond of an Asia/Shanghai day (23:59:59.999), where "N working days" ends. */
 export function endOfShanghaiDay(day: string): Date {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];

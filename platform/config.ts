@@ -23,6 +23,8 @@ export interface Config {
   bodyLimit: string;
   /** key of the HMAC signature on notifications to units' webhooks */
   webhookSecret: string;
+  /** how long an action may wait for its workflow before the API answers 503 */
+  actionTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     webhookSecret: env.WEBHOOK_SECRET ?? 'hotline-dev-webhook-secret',
+    actionTimeoutMs: Number(env.ACTION_TIMEOUT_MS ?? 30_000),
   };
 }

@@ -12,6 +12,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { connectClient, ensureSearchAttributes } from './temporal';
+import { ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 export interface Running {
@@ -42,6 +43,7 @@ export async function runApi(
     logger,
     metrics: createMetrics(),
     bodyLimit: config.bodyLimit,
+    actionTimeoutMs: config.actionTimeoutMs,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
@@ -69,6 +71,8 @@ export async function runWorker(
     taskQueue: config.taskQueue,
     deps: { database, logger, webhookSecret: config.webhookSecret },
   });
+  const client = await connectClient(infra.temporalAddress, config.temporalNamespace);
+  await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
   const done = worker.run().finally(async () => {
     await connection.close();
     await database.close();

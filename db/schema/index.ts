@@ -3,3 +3,4 @@ export * from './auth';
 export * from './tickets';
 export * from './supervision';
 export * from './routing';
+export * from './reports';

@@ -79,6 +79,10 @@ export const tickets = pgTable(
     index('tickets_region_idx').on(t.regionCode, t.receivedAt),
     index('tickets_due_idx').on(t.dueBy),
     index('tickets_caller_phone_idx').on(t.callerPhone, t.receivedAt),
+    // the few replied tickets still inside their callback window, read live by the overview's 回访率
+    index('tickets_awaiting_callback_idx')
+      .on(t.callbackBy)
+      .where(sql`satisfaction is null and status in ('replied', 'closed')`),
   ],
 );
 

@@ -24,6 +24,8 @@ export interface TestSystem {
   baseUrl: string;
   database: Database;
   temporal: Client;
+  /** the task queue of this system's worker */
+  taskQueue: string;
   adminKey: string;
   /** a fresh API key of a role (unit keys need a unitId) */
   key(role: Role, unitId?: string): Promise<string>;
@@ -33,7 +35,7 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function startSystem(opts: { logLines?: string[] } = {}): Promise<TestSystem> {
+export async function startSystem(opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number } = {}): Promise<TestSystem> {
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -43,16 +45,18 @@ export async function startSystem(opts: { logLines?: string[] } = {}): Promise<T
   const taskQueue = `test-${crypto.randomUUID()}`;
   const database = connectDatabase(databaseUrl, { max: 5 });
   const temporal = await connectClient(address, 'default');
-  const { worker, connection } = await createTicketWorker({
-    address,
-    namespace: 'default',
-    taskQueue,
-    deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
-    ...runBundle(),
-  });
-  const running = worker.run();
+  const worker = opts.withoutWorker
+    ? undefined
+    : await createTicketWorker({
+        address,
+        namespace: 'default',
+        taskQueue,
+        deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
+        ...runBundle(),
+      });
+  const running = worker?.worker.run();
   const adminKey = `admin-${crypto.randomUUID()}`;
-  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics() });
+  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics(), actionTimeoutMs: opts.actionTimeoutMs });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,6 +65,7 @@ export async function startSystem(opts: { logLines?: string[] } = {}): Promise<T
     baseUrl,
     database,
     temporal,
+    taskQueue,
     adminKey,
     async key(role, unitId) {
       const key = `test-${crypto.randomUUID()}`;
@@ -90,9 +95,9 @@ export async function startSystem(opts: { logLines?: string[] } = {}): Promise<T
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      worker?.worker.shutdown();
       await running;
-      await connection.close();
+      await worker?.connection.close();
       await temporal.connection.close();
       await database.close();
     },

@@ -3,11 +3,8 @@
  * with a hand-made month of tickets, dropped afterwards. Skipped when no server answers at
  * KPI_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, type Database } from '../../../db/client';
-import { migrateDatabase } from '../../../db/migrate';
+import type { Database } from '../../../db/client';
 import { ticketEvents, tickets, units } from '../../../db/schema';
 import {
   dailyCounts,
@@ -20,28 +17,9 @@ import {
   unitMonthComponents,
 } from '../../../db/analytics';
 import { DEFAULT_KPI_POLICY, shanghaiMonthRange } from '../../../domain/kpi';
+import { createScratchDatabase, scratchServerAvailable, type ScratchDatabase } from '../../setup/scratch-database';
 
-const serverUrl = process.env.KPI_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseName = `kpi_scratch_${randomBytes(6).toString('hex')}`;
-const databaseUrl = (() => {
-  const u = new URL(serverUrl);
-  u.pathname = `/${databaseName}`;
-  return u.toString();
-})();
-
-async function serverAvailable(): Promise<boolean> {
-  const probe = postgres(serverUrl, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-  try {
-    await probe`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end({ timeout: 1 });
-  }
-}
-
-const available = await serverAvailable();
+const available = await scratchServerAvailable();
 
 /** A Shanghai civil time as an instant. */
 const sh = (civil: string) => new Date(`${civil.replace(' ', 'T')}:00+08:00`);
@@ -68,15 +46,13 @@ const dispatched = (id: string, receivedAt: string, dueBy: string, row: Partial<
 
 const march = shanghaiMonthRange('2026-03');
 const policy = { ...DEFAULT_KPI_POLICY, basicallySatisfiedWeight: 0.9 };
+let scratch: ScratchDatabase;
 let database: Database;
 
 describe.skipIf(!available)('analytics SQL on Postgres', () => {
   beforeAll(async () => {
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`create database ${databaseName}`);
-    await admin.end();
-    await migrateDatabase(databaseUrl);
-    database = connectDatabase(databaseUrl, { max: 4 });
+    scratch = await createScratchDatabase('kpi_scratch');
+    database = scratch.database;
     const { db } = database;
 
     await db.insert(units).values([
@@ -136,12 +112,7 @@ describe.skipIf(!available)('analytics SQL on Postgres', () => {
     ]);
   });
 
-  afterAll(async () => {
-    await database?.close();
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
-  });
+  afterAll(() => scratch?.drop());
 
   it('counts the volume, shares, breakdowns and peak day of tickets received in the Shanghai month', async () => {
     const o = await overviewFigures(database.db, march, policy);

@@ -1,0 +1,232 @@
+/**
+ * Analytics (分析研判) for the supervision center: the overview of a period, the monthly
+ * rankings, the interview list, hot spots, and the stored periodic reports. Everything reads
+ * Postgres; only (re)generating a report goes through Temporal, like the schedules do.
+ */
+import { z } from '../domain/zod';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import { currentPolicy } from '../db/policy';
+import { DEFAULT_REPEAT_MIN, hotspotFindings, interviews, monthlyRanking, overviewWithChanges } from '../db/analytics';
+import { findReport, listReports } from '../db/reports';
+import { isoDaySchema } from '../domain/calendar';
+import { hotspotBaseline, shanghaiDayRange } from '../domain/kpi';
+import { REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportRange } from '../domain/reports';
+import {
+  hotspotsView,
+  interviewsView,
+  overviewView,
+  rankingView,
+  reportSummaryView,
+  reportView,
+  toHotspotsView,
+  toInterviewsView,
+  toOverviewView,
+  toRankingView,
+  type ReportView,
+} from '../domain/analytics-views';
+import type { Role } from '../domain/ticket';
+import type { ReportWorkflowInput } from '../workflows/reports';
+import { HttpError, notFound, unprocessable } from './errors';
+import { reportCsv, reportHtml } from './report-render';
+import type { Api } from './route';
+
+const READERS: Role[] = ['supervisor', 'admin'];
+/** The longest period the overview and hot spots answer (a leap year). */
+const MAX_DAYS = 366;
+
+const dayRange = z
+  .object({
+    from: isoDaySchema.describe('first Shanghai calendar day, YYYY-MM-DD'),
+    to: isoDaySchema.describe('last Shanghai calendar day, included'),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' })
+  .refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) < MAX_DAYS * 86_400_000, {
+    path: ['to'],
+    message: `a period is at most ${MAX_DAYS} days`,
+  });
+
+const monthParam = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const levelParam = z.enum(['unit', 'county']).default('unit').describe('units (承办单位), or counties by region code');
+
+const reportCursor = z.object({ start: isoDaySchema, id: z.string() });
+const encodeCursor = (c: z.infer<typeof reportCursor>) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(cursor: string): z.infer<typeof reportCursor> {
+  try {
+    return reportCursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new HttpError(400, 'validation_failed', 'invalid query: cursor: not a cursor returned by this API', [
+      { path: 'cursor', message: 'not a cursor returned by this API' },
+    ]);
+  }
+}
+
+export interface AnalyticsDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
+  const { db, temporal } = deps;
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/analytics/overview',
+    tag: 'analytics',
+    summary: 'Every figure of a period, with its counts, month-on-month (环比) and year-on-year (同比) change',
+    description:
+      'Volumes, shares and breakdowns count the tickets received in the days from `from` to `to` (Asia/Shanghai); ' +
+      'the completion, on-time, satisfaction and callback rates count the dispatched tickets due in those days. ' +
+      'Changes of volumes are relative (0.125 = +12.5%), changes of rates in percentage points. See docs/analytics.md.',
+    roles: READERS,
+    query: dayRange,
+    response: overviewView,
+    handler: async ({ query }) => {
+      const { policy } = await currentPolicy(db);
+      return toOverviewView(await overviewWithChanges(db, shanghaiDayRange(query.from, query.to), policy.kpi), policy.kpi);
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/analytics/rankings',
+    tag: 'analytics',
+    summary: 'The composite ranking (综合排名) of a month in volume groups, with the components, red and black lists',
+    description: 'Units (or counties) are scored on their dispatched tickets due in the month; weights, group threshold and list size are policy.',
+    roles: READERS,
+    query: z.object({ month: monthParam, level: levelParam }),
+    response: rankingView.extend({ month: monthParam }),
+    handler: async ({ query }) => {
+      const { policy } = await currentPolicy(db);
+      const ranking = await monthlyRanking(db, query.month, query.level, policy.kpi);
+      return { month: query.month, ...toRankingView(ranking, policy.kpi) };
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/analytics/interviews',
+    tag: 'analytics',
+    summary: 'Units in the bottom of their group for consecutive months up to `month` (约谈), with their scores',
+    roles: READERS,
+    query: z.object({ month: monthParam, level: levelParam }),
+    response: interviewsView,
+    handler: async ({ query }) => {
+      const { policy } = await currentPolicy(db);
+      return toInterviewsView(query.month, query.level, await interviews(db, query.month, policy.kpi, query.level), policy.kpi);
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/analytics/hotspots',
+    tag: 'analytics',
+    summary: 'Early warning (热点预警): topics and districts whose volume jumps, place clusters, repeat callers',
+    description: 'Each topic and district is compared with its own daily counts over the policy’s baseline days before `from`.',
+    roles: READERS,
+    query: dayRange.safeExtend({
+      repeatCalls: z.coerce.number().int().min(2).max(1000).default(DEFAULT_REPEAT_MIN).describe('tickets that make a repeat caller'),
+      placeReports: z.coerce.number().int().min(2).max(1000).default(DEFAULT_REPEAT_MIN).describe('tickets that make a place cluster'),
+    }),
+    response: hotspotsView,
+    handler: async ({ query }) => {
+      const { policy } = await currentPolicy(db);
+      const period = shanghaiDayRange(query.from, query.to);
+      const found = await hotspotFindings(db, period, policy.kpi, { repeatCalls: query.repeatCalls, placeReports: query.placeReports });
+      return toHotspotsView(period, hotspotBaseline(period, policy.kpi.hotspots), found, policy.kpi);
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/reports',
+    tag: 'reports',
+    summary: 'Stored periodic reports (日报, 周报, 月报, 年报), newest period first',
+    roles: READERS,
+    query: z.object({
+      period: z.enum(REPORT_PERIODS).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(500).optional(),
+    }),
+    response: z.object({ items: z.array(reportSummaryView), nextCursor: z.string().nullable() }),
+    handler: async ({ query }) => {
+      const rows = await listReports(db, { period: query.period }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+      const items = rows.slice(0, query.limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ start: last.start, id: last.id }) : null };
+    },
+  });
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/reports',
+    tag: 'reports',
+    summary: 'Generate (or regenerate) the report of a past period, as the schedules do',
+    description:
+      'Runs the report workflow for the period and answers with the stored report. The report of a period has one id ' +
+      '(`${period}-${start}`): generating it again replaces it with figures as of now.',
+    roles: READERS,
+    body: z.object({
+      period: z.enum(REPORT_PERIODS),
+      start: isoDaySchema.describe('the first day: any day; a Monday for a week; the 1st for a month; 1 January for a year'),
+    }),
+    response: reportView,
+    idempotent: true,
+    handler: async ({ body }) => {
+      try {
+        reportDays(body.period, body.start);
+      } catch (err) {
+        throw new HttpError(400, 'validation_failed', `invalid body: start: ${(err as Error).message}`, [{ path: 'start', message: (err as Error).message }]);
+      }
+      if (reportRange(body.period, body.start).to.getTime() > Date.now()) throw unprocessable('start', 'the period has not ended yet');
+      const id = reportId(body.period, body.start);
+      const input: ReportWorkflowInput = { period: body.period, start: body.start };
+      const handle = await temporal.workflow.start(REPORT_WORKFLOW, {
+        taskQueue: deps.taskQueue,
+        workflowId: `${deps.taskQueue}-report-${id}`,
+        args: [input],
+        // a request while one runs waits for that run; a later one regenerates
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      await handle.result();
+      return (await findReport(db, id))!;
+    },
+  });
+
+  async function stored(id: string): Promise<ReportView> {
+    const report = await findReport(db, id);
+    if (!report) throw notFound(`report ${id}`);
+    return report;
+  }
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/reports/:id.csv',
+    tag: 'reports',
+    summary: 'A stored report as CSV: one figure a line with its counts and changes',
+    roles: READERS,
+    response: z.string().describe('columns: section, key, name, figure, value, numerator, denominator, month_on_month, year_on_year'),
+    mediaType: 'text/csv',
+    handler: async ({ params, res }) => {
+      res.type('text/csv; charset=utf-8').attachment(`${params.id}.csv`).send(reportCsv(await stored(params.id!)));
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/reports/:id',
+    tag: 'reports',
+    summary: 'A stored report: JSON, or `format=csv`, or `format=html` (a printable page with SVG charts)',
+    roles: READERS,
+    query: z.object({ format: z.enum(['json', 'csv', 'html']).default('json') }),
+    response: reportView,
+    alsoProduces: { 'text/csv': z.string(), 'text/html': z.string() },
+    handler: async ({ params, query, res }) => {
+      const report = await stored(params.id!);
+      if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${report.id}.csv`).send(reportCsv(report));
+      else if (query.format === 'html') res.type('html').send(reportHtml(report));
+      else return report;
+    },
+  });
+}
