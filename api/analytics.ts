@@ -27,6 +27,7 @@ import {
 } from '../domain/analytics-views';
 import type { Role } from '../domain/ticket';
 import type { ReportWorkflowInput } from '../workflows/reports';
+import { cursorCodec } from './cursor';
 import { HttpError, notFound, unprocessable } from './errors';
 import { reportCsv, reportHtml } from './report-render';
 import type { Api } from './route';
@@ -49,17 +50,7 @@ const dayRange = z
 const monthParam = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
 const levelParam = z.enum(['unit', 'county']).default('unit').describe('units (承办单位), or counties by region code');
 
-const reportCursor = z.object({ start: isoDaySchema, id: z.string() });
-const encodeCursor = (c: z.infer<typeof reportCursor>) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(cursor: string): z.infer<typeof reportCursor> {
-  try {
-    return reportCursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new HttpError(400, 'validation_failed', 'invalid query: cursor: not a cursor returned by this API', [
-      { path: 'cursor', message: 'not a cursor returned by this API' },
-    ]);
-  }
-}
+const reportCursor = cursorCodec(z.object({ start: isoDaySchema, id: z.string() }));
 
 export interface AnalyticsDeps {
   db: Db;
@@ -151,10 +142,10 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     }),
     response: z.object({ items: z.array(reportSummaryView), nextCursor: z.string().nullable() }),
     handler: async ({ query }) => {
-      const rows = await listReports(db, { period: query.period }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+      const rows = await listReports(db, { period: query.period }, query.limit + 1, query.cursor ? reportCursor.decode(query.cursor) : undefined);
       const items = rows.slice(0, query.limit);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ start: last.start, id: last.id }) : null };
+      return { items, nextCursor: rows.length > query.limit && last ? reportCursor.encode({ start: last.start, id: last.id }) : null };
     },
   });
 

@@ -57,7 +57,8 @@ import type { TicketWorkflowInput } from '../workflows/ticket';
 import { proposeFor, type ProposalInput } from '../activities/intake';
 import { actorOf, type Principal } from './auth';
 import { assertUnitsExist, unitRefs } from './references';
-import { conflict, forbidden, HttpError, notFound, unprocessable } from './errors';
+import { cursorCodec } from './cursor';
+import { conflict, forbidden, notFound, unprocessable } from './errors';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
 
@@ -83,18 +84,8 @@ const listQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-const cursorSchema = z.object({ receivedAt: z.iso.datetime({ offset: true }), id: z.string() });
-const encodeCursor = (row: TicketRow) =>
-  Buffer.from(JSON.stringify({ receivedAt: row.receivedAt.toISOString(), id: row.id })).toString('base64url');
-function decodeCursor(cursor: string) {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new HttpError(400, 'validation_failed', 'invalid query: cursor: not a cursor returned by this API', [
-      { path: 'cursor', message: 'not a cursor returned by this API' },
-    ]);
-  }
-}
+/** Keyset position in the newest-first list. */
+const ticketCursor = cursorCodec(z.object({ receivedAt: z.iso.datetime({ offset: true }), id: z.string() }));
 
 export interface TicketDeps {
   db: Db;
@@ -232,12 +223,12 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
           visibleToUnitId: principal.role === 'unit' ? principal.unitId : undefined,
         },
         limit + 1,
-        cursor ? decodeCursor(cursor) : undefined,
+        cursor ? ticketCursor.decode(cursor) : undefined,
       );
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => toTicketSummary(r, principal)),
-        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+        nextCursor: rows.length > limit ? ticketCursor.encode({ receivedAt: page.at(-1)!.receivedAt.toISOString(), id: page.at(-1)!.id }) : null,
       };
     },
   });
