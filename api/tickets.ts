@@ -196,7 +196,13 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
           { key: searchAttributes.channel, value: body.channel },
         ],
       });
-      await withinDeadline(() => handle.executeUpdate(persistedUpdate));
+      try {
+        await withinDeadline(() => handle.executeUpdate(persistedUpdate));
+      } catch (err) {
+        // a ticket answered or rejected at receipt may finish its workflow before this update lands
+        const row = await findTicket(db, id);
+        if (!row || isOpen(row.status as TicketState['status'])) throw err;
+      }
       res.setHeader('Location', `/v1/tickets/${id}`);
       return render(id, principal);
     },

@@ -155,12 +155,13 @@ class TicketCase {
       await condition(() => this.intakeDone && this.persistedSeq === this.state.lastEventSeq);
       return this.state;
     });
-    setHandler(mergedInSignal, (repeat) => {
-      void this.exclusive(async () => {
+    // async, so the workflow does not end before the merged report is recorded (allHandlersFinished)
+    setHandler(mergedInSignal, (repeat) =>
+      this.exclusive(async () => {
         this.state.mergedTickets.push(repeat);
         await this.record('repeat_merged', SYSTEM, { ticketId: repeat.id });
-      });
-    });
+      }),
+    );
     this.on(triageUpdate, 'triage', ({ actor, classification, disposition }) => this.decide(actor, disposition, classification));
     this.on(signUpdate, 'sign', ({ actor }) => this.sign(actor));
     this.on(progressUpdate, 'progress', ({ actor, note }) => this.record('progress', actor, { note }));
