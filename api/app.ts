@@ -3,6 +3,7 @@
  * health, readiness and metrics. Built from its dependencies so tests run it in-process.
  */
 import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
@@ -31,6 +32,8 @@ export interface AppDeps {
   bodyLimit?: string;
   /** how long an action may wait for its workflow before the API answers 503 */
   actionTimeoutMs?: number;
+  /** requests a minute one API key may make (429 beyond) */
+  rateLimitPerMinute?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -88,6 +91,18 @@ export function createApp(deps: AppDeps): Express {
   const v1 = express.Router();
   v1.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
   v1.use(authenticate(db, deps.adminApiKey));
+  // per API key, in this process's memory: with several API replicas each applies its own limit
+  v1.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute ?? 600,
+      keyGenerator: (_req, res) => res.locals.principal.id,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_req, _res, next, options) =>
+        next(new HttpError(429, 'rate_limited', `more than ${options.limit} requests a minute with this API key; retry later`)),
+    }),
+  );
   const api = new Api(v1, registry, idempotency(db));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, actionTimeoutMs: deps.actionTimeoutMs ?? 30_000 });
   adminRoutes(api, db);

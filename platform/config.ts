@@ -25,6 +25,8 @@ export interface Config {
   webhookSecret: string;
   /** how long an action may wait for its workflow before the API answers 503 */
   actionTimeoutMs: number;
+  /** requests a minute one API key may make (429 beyond) */
+  rateLimitPerMinute: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     webhookSecret: env.WEBHOOK_SECRET ?? 'hotline-dev-webhook-secret',
     actionTimeoutMs: Number(env.ACTION_TIMEOUT_MS ?? 30_000),
+    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
   };
 }

@@ -44,6 +44,7 @@ export async function runApi(
     metrics: createMetrics(),
     bodyLimit: config.bodyLimit,
     actionTimeoutMs: config.actionTimeoutMs,
+    rateLimitPerMinute: config.rateLimitPerMinute,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, resolve));

@@ -35,7 +35,9 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function startSystem(opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number } = {}): Promise<TestSystem> {
+export async function startSystem(
+  opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number; rateLimitPerMinute?: number } = {},
+): Promise<TestSystem> {
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -56,7 +58,7 @@ export async function startSystem(opts: { logLines?: string[]; withoutWorker?: b
       });
   const running = worker?.worker.run();
   const adminKey = `admin-${crypto.randomUUID()}`;
-  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics(), actionTimeoutMs: opts.actionTimeoutMs });
+  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics(), actionTimeoutMs: opts.actionTimeoutMs, rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000 });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
