@@ -23,6 +23,8 @@ declare global {
       principal: Principal;
       ticketId?: string;
       idempotencyKey?: string;
+      /** what an earlier attempt with the same Idempotency-Key created */
+      idempotentResourceId?: string;
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from '../domain/zod';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { allocateTicketId, findTicket, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
@@ -58,6 +58,7 @@ import { proposeFor, type ProposalInput } from '../activities/intake';
 import { actorOf, type Principal } from './auth';
 import { assertUnitsExist, unitRefs } from './references';
 import { cursorCodec } from './cursor';
+import { idempotentResource } from './idempotency';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
@@ -184,18 +185,24 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       const disposition = await resolveDisposition(body.disposition, body);
       const principal = res.locals.principal;
       const receivedAt = new Date();
-      const id = await allocateTicketId(db, receivedAt);
+      // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
+      const id = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt));
       res.locals.ticketId = id;
       const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
-      const handle = await temporal.workflow.start(TICKET_WORKFLOW, {
-        workflowId: id,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        typedSearchAttributes: [
-          { key: searchAttributes.status, value: 'triage' },
-          { key: searchAttributes.channel, value: body.channel },
-        ],
-      });
+      const handle = await temporal.workflow
+        .start(TICKET_WORKFLOW, {
+          workflowId: id,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: [
+            { key: searchAttributes.status, value: 'triage' },
+            { key: searchAttributes.channel, value: body.channel },
+          ],
+        })
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
+          throw err;
+        });
       try {
         await withinDeadline(() => handle.executeUpdate(persistedUpdate));
       } catch (err) {

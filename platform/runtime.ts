@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { createApp } from '../api/app';
+import { purgeIdempotencyRecords } from '../api/idempotency';
 import { connectDatabase, type Database } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { seedTaxonomy } from '../db/seed';
@@ -48,11 +49,15 @@ export async function runApi(
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  // Idempotency-Keys are kept 72 hours: long enough for any client's retries
+  const purge = setInterval(() => purgeIdempotencyRecords(database.db).catch((err) => logger.warn({ err }, 'idempotency purge failed')), 3600_000);
+  purge.unref();
   const url = `http://localhost:${config.port}`;
   logger.info({ url }, 'API listening');
   return {
     url,
     async stop() {
+      clearInterval(purge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.connection.close();
       await database.close();

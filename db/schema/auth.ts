@@ -24,6 +24,10 @@ export const idempotencyRecords = pgTable(
     /** null while the first request is still being processed */
     statusCode: integer('status_code'),
     response: jsonb('response'),
+    /** what the first attempt created (a ticket id), so a retry reuses it instead of creating another */
+    resourceId: text('resource_id'),
+    /** set when an attempt failed on our side (5xx, 409, 429): a retry with the key may take over */
+    releasedAt: timestamp('released_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.principalId, t.key] })],

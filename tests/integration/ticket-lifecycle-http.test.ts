@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import { ticketEvents, tickets } from '../../db/schema';
+import { idempotencyRecords, ticketEvents, tickets } from '../../db/schema';
+import { purgeIdempotencyRecords } from '../../api/idempotency';
 import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
@@ -183,6 +184,22 @@ describe('idempotency', () => {
     });
     expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
+  });
+
+  it('keys older than 72 hours are purged; newer ones stay', async () => {
+    const principalId = `purge-test-${Date.now()}`;
+    const record = (key: string, hoursAgo: number) => ({
+      principalId,
+      key,
+      method: 'POST',
+      path: '/v1/tickets',
+      requestHash: 'x',
+      createdAt: new Date(Date.now() - hoursAgo * 3600_000),
+    });
+    await sys.database.db.insert(idempotencyRecords).values([record('old', 73), record('recent', 71)]);
+    await purgeIdempotencyRecords(sys.database.db);
+    const left = await sys.database.db.select().from(idempotencyRecords).where(eq(idempotencyRecords.principalId, principalId));
+    expect(left.map((r) => r.key)).toEqual(['recent']);
   });
 
   it('a ticket created twice with one Idempotency-Key exists once', async () => {
