@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import { notifications, supervisionNotices, units } from '../db/schema';
-import { currentPolicy, loadCalendar, policyAt } from '../db/policy';
+import { loadCalendar, policyAt } from '../db/policy';
 import { addDuration, callbackDeadline, dispatchDeadlines as deadlinesOfDispatch, pointsAroundDue } from '../domain/deadlines';
 import type { DispatchDeadlines } from '../domain/lifecycle';
 import type { Category } from '../domain/ticket';
@@ -30,7 +30,7 @@ export function createSupervisionActivities({ database, logger, webhookSecret, f
      * ticket's own policy version for a re-dispatch or re-handle.
      */
     async dispatchDeadlines(args: { category: Category; from: string; policyVersion?: number }): Promise<DispatchDeadlines> {
-      const { version, policy } = args.policyVersion === undefined ? await currentPolicy(db) : await policyAt(db, args.policyVersion);
+      const { version, policy } = await policyAt(db, args.policyVersion);
       return deadlinesOfDispatch(await loadCalendar(db), policy, version, args.category, new Date(args.from));
     },
 
@@ -44,7 +44,7 @@ export function createSupervisionActivities({ database, logger, webhookSecret, f
 
     /** 回访时限 after the unit's reply. */
     async callbackDeadline(args: { repliedAt: string; policyVersion?: number }): Promise<string> {
-      const { policy } = args.policyVersion === undefined ? await currentPolicy(db) : await policyAt(db, args.policyVersion);
+      const { policy } = await policyAt(db, args.policyVersion);
       return callbackDeadline(await loadCalendar(db), policy, new Date(args.repliedAt));
     },
 

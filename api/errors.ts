@@ -65,11 +65,12 @@ export function isUnavailable(err: unknown): boolean {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let e: HttpError;
+    const temporal = fromTemporal(err);
     if (err instanceof HttpError) e = err;
     else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${err.message}`);
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'body_too_large', `the body exceeds the limit of ${err.limit} bytes`);
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message);
-    else if (fromTemporal(err)) e = fromTemporal(err)!;
+    else if (temporal) e = temporal;
     else if (err instanceof WorkflowNotFoundError) e = notFound('the ticket workflow');
     else if (isUnavailable(err)) e = new HttpError(503, 'unavailable', 'a dependency (Postgres or Temporal) is unavailable; retry later');
     else {

@@ -10,11 +10,11 @@ import { calendarOverridesOf, currentPolicy, loadCalendar, savePolicy } from '..
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { durationSchema, policySchema } from '../domain/policy';
+import { OPEN_STATUSES, WITH_UNIT } from '../domain/lifecycle';
 import { notFound } from './errors';
 import type { Api } from './route';
 import { ticketSummaryView, toTicketSummary } from './views';
 
-const WITH_UNIT = ['dispatched', 'handling', 'return_requested'];
 const QUEUE_LIMIT = 200;
 
 const queueView = z.object({
@@ -46,12 +46,12 @@ export function supervisionRoutes(api: Api, db: Db): void {
           .orderBy(...order.map((o) => asc(o)))
           .limit(QUEUE_LIMIT)
           .then((rows) => rows.map((r) => toTicketSummary(r, viewer)));
-      const open = inArray(tickets.status, ['triage', ...WITH_UNIT, 'replied']);
+      const open = inArray(tickets.status, [...OPEN_STATUSES]);
       const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage] = await Promise.all([
-        list(and(inArray(tickets.status, WITH_UNIT), eq(tickets.nearDue, true), eq(tickets.overdue, false)), tickets.dueBy),
-        list(and(inArray(tickets.status, WITH_UNIT), eq(tickets.overdue, true)), tickets.dueBy),
+        list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.nearDue, true), eq(tickets.overdue, false)), tickets.dueBy),
+        list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.overdue, true)), tickets.dueBy),
         list(eq(tickets.status, 'return_requested'), sql`${tickets.returnRequest}->>'at'`),
-        list(and(inArray(tickets.status, WITH_UNIT), sql`${tickets.extension}->>'status' = 'requested'`), sql`${tickets.extension}->>'at'`),
+        list(and(inArray(tickets.status, [...WITH_UNIT]), sql`${tickets.extension}->>'status' = 'requested'`), sql`${tickets.extension}->>'at'`),
         list(and(eq(tickets.status, 'replied'), eq(tickets.satisfaction, 'dissatisfied')), tickets.repliedAt),
         list(and(open, eq(tickets.escalated, true)), tickets.receivedAt),
         list(and(open, sql`cardinality(${tickets.repeatOf}) > 0`), tickets.receivedAt),

@@ -19,7 +19,9 @@ export async function currentPolicy(db: Db): Promise<PolicyVersion> {
   return row ? { version: row.version, policy: policySchema.parse(row.policy) } : { version: 0, policy: DEFAULT_POLICY };
 }
 
-export async function policyAt(db: Db, version: number): Promise<PolicyVersion> {
+/** A given policy version, or the one in force when `version` is undefined. */
+export async function policyAt(db: Db, version: number | undefined): Promise<PolicyVersion> {
+  if (version === undefined) return currentPolicy(db);
   if (version === 0) return { version: 0, policy: DEFAULT_POLICY };
   const [row] = await db.select().from(policies).where(eq(policies.version, version));
   if (!row) throw new Error(`policy version ${version} does not exist`);

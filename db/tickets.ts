@@ -60,7 +60,7 @@ export interface Cursor {
 export async function listTickets(db: Db, f: TicketFilter, limit: number, after?: Cursor): Promise<TicketRow[]> {
   const where: (SQL | undefined)[] = [
     f.status ? eq(tickets.status, f.status) : undefined,
-    f.unitId ? or(eq(tickets.unitId, f.unitId), sql`${f.unitId} = any(${tickets.coUnitIds})`) : undefined,
+    f.unitId ? ofUnit(f.unitId) : undefined,
     f.type ? eq(tickets.type, f.type) : undefined,
     f.topic ? sql`${tickets.topic} like ${f.topic + '%'}` : undefined,
     f.category ? eq(tickets.category, f.category) : undefined,
@@ -73,9 +73,7 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     f.from ? gte(tickets.receivedAt, f.from) : undefined,
     f.to ? lt(tickets.receivedAt, f.to) : undefined,
     f.q ? or(ilike(tickets.content, `%${escapeLike(f.q)}%`), ilike(tickets.address, `%${escapeLike(f.q)}%`)) : undefined,
-    f.visibleToUnitId
-      ? or(eq(tickets.unitId, f.visibleToUnitId), sql`${f.visibleToUnitId} = any(${tickets.coUnitIds})`)
-      : undefined,
+    f.visibleToUnitId ? ofUnit(f.visibleToUnitId) : undefined,
     after ? sql`(${tickets.receivedAt}, ${tickets.id}) < (${after.receivedAt}::timestamptz, ${after.id})` : undefined,
   ];
   return db
@@ -84,6 +82,11 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     .where(and(...where))
     .orderBy(desc(tickets.receivedAt), desc(tickets.id))
     .limit(limit);
+}
+
+/** Tickets a unit handles, as the primary or a co-handling unit (the SQL twin of visibleToUnit). */
+function ofUnit(unitId: string): SQL | undefined {
+  return or(eq(tickets.unitId, unitId), sql`${unitId} = any(${tickets.coUnitIds})`);
 }
 
 function escapeLike(s: string): string {

@@ -147,7 +147,7 @@ export type TicketAction =
 type StateView = Pick<TicketState, 'status' | 'satisfaction' | 'extension' | 'deadlines'>;
 
 /** Statuses in which a unit holds the ticket. */
-const WITH_UNIT: readonly TicketStatus[] = ['dispatched', 'handling', 'return_requested'];
+export const WITH_UNIT: readonly TicketStatus[] = ['dispatched', 'handling', 'return_requested'];
 
 const RULES: Record<
   TicketAction,

@@ -426,7 +426,7 @@ class TicketCase {
   private async urge(actor: Actor, note: string): Promise<void> {
     this.state.urgeCount += 1;
     await this.record('urged', actor, { unitId: this.state.unitId, note, urgeCount: this.state.urgeCount });
-    await issueSupervisionNotice({ id: `${this.state.id}:${this.state.lastEventSeq}`, ticketId: this.state.id, unitId: this.state.unitId, kind: 'urge', note, at: nowIso() });
+    await this.issueNotice('urge', note);
     this.notify('urged', this.state.unitId!, { note });
   }
 
@@ -486,7 +486,7 @@ class TicketCase {
     this.state.overdue = true;
     this.state.nearDue = true;
     await this.record('overdue', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
-    await issueSupervisionNotice({ id: `${this.state.id}:${this.state.lastEventSeq}`, ticketId: this.state.id, unitId: this.state.unitId, kind: 'overdue', at: nowIso() });
+    await this.issueNotice('overdue');
     this.notify('overdue', this.state.unitId!, { dueBy: this.state.deadlines.dueBy });
   }
 
@@ -494,13 +494,19 @@ class TicketCase {
   private async escalate(reason: 'repeated_dissatisfaction' | 'overdue_beyond_limit'): Promise<void> {
     this.state.escalated = true;
     await this.record('escalated', SYSTEM, { reason, unitId: this.state.unitId, dissatisfiedCount: this.state.dissatisfiedCount });
-    await issueSupervisionNotice({ id: `${this.state.id}:${this.state.lastEventSeq}`, ticketId: this.state.id, unitId: this.state.unitId, kind: 'escalated', note: reason, at: nowIso() });
+    await this.issueNotice('escalated', reason);
   }
 
   /** What the timers depend on: when it changes, the next supervision point is chosen again. */
   private supervisionKey(): string {
     const s = this.state;
     return [s.status, s.signOverdue, s.nearDue, s.overdue, s.escalated, this.deadlineVersion].join('|');
+  }
+
+  /** 督办单 for the unit holding the ticket, keyed by the event just recorded so a retry issues it once. */
+  private async issueNotice(kind: 'urge' | 'overdue' | 'escalated', note?: string): Promise<void> {
+    const s = this.state;
+    await issueSupervisionNotice({ id: `${s.id}:${s.lastEventSeq}`, ticketId: s.id, unitId: s.unitId, kind, note, at: nowIso() });
   }
 
   private setDeadlines(d: DispatchDeadlines): void {
