@@ -28,6 +28,11 @@ export const idempotencyRecords = pgTable(
     resourceId: text('resource_id'),
     /** set when an attempt failed on our side (5xx, 409, 429): a retry with the key may take over */
     releasedAt: timestamp('released_at', { withTimezone: true }),
+    /**
+     * The attempt in progress holds the key until then (its action deadline and a margin); past it,
+     * a retry takes the key over, e.g. after the API process died mid-request or the final write failed.
+     */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.principalId, t.key] })],

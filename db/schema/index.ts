@@ -4,3 +4,4 @@ export * from './tickets';
 export * from './supervision';
 export * from './routing';
 export * from './reports';
+export * from './imports';

@@ -97,8 +97,14 @@ export const ticketEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
     actor: jsonb('actor').notNull(),
     data: jsonb('data').notNull().default({}),
+    /** the Temporal update that made this step, so a retried action can find it after the workflow ended */
+    updateId: text('update_id'),
   },
-  (t) => [primaryKey({ columns: [t.ticketId, t.seq] }), index('ticket_events_type_at_idx').on(t.type, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.ticketId, t.seq] }),
+    index('ticket_events_type_at_idx').on(t.type, t.at),
+    index('ticket_events_update_idx').on(t.ticketId, t.updateId).where(sql`${t.updateId} is not null`),
+  ],
 );
 
 /** Daily counters behind human ticket numbers (12345-20261123-00042). */
