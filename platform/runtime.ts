@@ -37,7 +37,7 @@ export async function runApi(
   const database = await openDatabase(infra.databaseUrl);
   const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
-  // imports a stopped API process left running (older ones; the others are marked when read stale)
+  // imports left running by an API process that stopped (those no longer refreshed)
   await markInterruptedImports(database.db);
   const app = createApp({
     database,
