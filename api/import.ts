@@ -151,14 +151,19 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
       const principalId = res.locals.principal.id as string;
       if (wantsAsync(req)) {
         const { dir, file } = await spool(req);
-        const removeSpool = () => fs.promises.rm(dir, { recursive: true, force: true });
+        const spooled = fs.createReadStream(file);
+        // also when the import stops early (a refused header): the file is closed and removed
+        const release = () => {
+          spooled.destroy();
+          return fs.promises.rm(dir, { recursive: true, force: true }).catch((err) => logger.warn({ err, dir }, 'could not remove a spooled import'));
+        };
         let job: ImportJob;
         let decoded: DecodedText;
         try {
-          decoded = await decodeBody(fs.createReadStream(file), upload.charset);
+          decoded = await decodeBody(spooled, upload.charset);
           job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
         } catch (err) {
-          await removeSpool();
+          await release();
           throw err;
         }
         runImportJob(db, job.id, recordsOf(upload.format, decoded.text))
@@ -166,7 +171,7 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
             (summary) => logger.info({ jobId: job.id, rows: summary.rows }, 'import done'),
             (err) => logger.warn({ err, jobId: job.id }, 'import failed'),
           )
-          .finally(removeSpool);
+          .finally(release);
         res.status(202).location(`${JOBS_PATH}/${job.id}`).set('Preference-Applied', 'respond-async').json(toJobView(job));
         return;
       }

@@ -119,21 +119,16 @@ export async function decodeText(chunks: AsyncIterable<Uint8Array>, declared?: s
   if (invalid >= 0) throw new InvalidBytes(chosen.charset, first.slice(0, invalid).split('\n').length);
 
   async function* text(): AsyncGenerator<string> {
-    try {
-      if (first) yield first;
-      while (!complete) {
-        const next = await source.next();
-        if (next.done) break;
-        const part = decoder.write(Buffer.from(next.value));
-        if (part) yield part;
-      }
-      // bytes of a character cut off at the very end come out as U+FFFD
-      const last = decoder.end();
-      if (last) yield last;
-    } finally {
-      // a reader that stops early (a refused header) releases the stream, e.g. closes a file
-      await source.return?.();
+    if (first) yield first;
+    while (!complete) {
+      const next = await source.next();
+      if (next.done) break;
+      const part = decoder.write(Buffer.from(next.value));
+      if (part) yield part;
     }
+    // bytes of a character cut off at the very end come out as U+FFFD
+    const last = decoder.end();
+    if (last) yield last;
   }
   return { charset: chosen.charset, detected: chosen.detected, text: text() };
 }
