@@ -23,6 +23,7 @@ import type { Logger } from '../platform/logger';
 import { cursorCodec } from './cursor';
 import { HttpError, notFound } from './errors';
 import type { Api } from './route';
+import { errorBody } from './views';
 
 const NDJSON = 'application/x-ndjson';
 const CSV = 'text/csv';
@@ -145,7 +146,11 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
     },
     headers: z.object({ Prefer: z.literal('respond-async').optional().describe('answer 202 with the job once the upload is stored, and import in the background') }),
     response: summaryView,
-    alsoResponds: { 202: { description: 'accepted (Prefer: respond-async): the job, its progress at the Location header', schema: jobView } },
+    alsoResponds: {
+      202: { description: 'accepted (Prefer: respond-async): the job, its progress at the Location header', schema: jobView },
+      413: { description: 'a line longer than 2^20 characters (the rows before it were imported)', schema: errorBody },
+      415: { description: 'not NDJSON or CSV, a charset not supported, or not UTF-8 and not recognized', schema: errorBody },
+    },
     handler: async ({ req, res }) => {
       const upload = uploadOf(req);
       const principalId = res.locals.principal.id as string;

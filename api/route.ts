@@ -33,7 +33,7 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   /** Other media types of the success response, which the handler writes to `res` itself. */
   alsoProduces?: Record<string, z.ZodType>;
   status?: number;
-  /** Other success statuses (e.g. 202 for an asynchronous request), which the handler sends itself. */
+  /** Other responses of this endpoint (e.g. 202 for an asynchronous request, 415 for a media type it refuses), which the handler sends itself. */
   alsoResponds?: Record<number, { description: string; schema: z.ZodType }>;
   /** request headers the endpoint reads, besides Authorization and Idempotency-Key */
   headers?: z.ZodObject;
