@@ -17,7 +17,7 @@ import type { Request } from 'express';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { MAX_LISTED_REJECTIONS, findImportJob, listImportJobs, runImportJob, startImportJob, type ImportJob } from '../db/import';
-import { DECLARABLE_CHARSETS, InvalidBytes, UndetectedCharset, UnsupportedCharset, decodeText, type DecodedText } from '../domain/text-encoding';
+import { DECLARABLE_CHARSETS, DeclaredCharsetMismatch, InvalidBytes, UndetectedCharset, UnsupportedCharset, decodeText, type DecodedText } from '../domain/text-encoding';
 import { IMPORT_COLUMNS, ImportHeaderInvalid, ImportLineTooLong, csvRecords, importRowSchema, ndjsonRecords } from '../domain/ticket-import';
 import type { Logger } from '../platform/logger';
 import { cursorCodec } from './cursor';
@@ -103,6 +103,7 @@ async function decodeBody(body: AsyncIterable<Uint8Array>, charset: string | und
     if (err instanceof UnsupportedCharset) throw new HttpError(415, 'unsupported_encoding', err.message, [{ path: 'Content-Type', message: `charset '${err.charset}' is not supported` }]);
     if (err instanceof UndetectedCharset) throw new HttpError(415, 'unsupported_encoding', err.message, [{ path: 'Content-Type', message: 'declare the charset' }]);
     if (err instanceof InvalidBytes) throw new HttpError(400, 'invalid_encoding', err.message, [{ path: `line ${err.line}`, message: `not valid ${err.charset}` }]);
+    if (err instanceof DeclaredCharsetMismatch) throw new HttpError(400, 'invalid_encoding', err.message, [{ path: `line ${err.line}`, message: `UTF-8, not ${err.charset}` }]);
     throw err;
   }
 }

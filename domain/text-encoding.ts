@@ -33,6 +33,9 @@ export const DECLARABLE_CHARSETS = Object.keys(DECLARABLE);
 /** What detection may choose for a body that is not UTF-8 (names as the detector gives them). */
 const DETECTABLE: Record<string, string> = { GB18030: 'gb18030', Big5: 'big5' };
 
+/** Double-byte charsets in which UTF-8 text would decode without error, as mojibake. */
+const DOUBLE_BYTE = new Set(['gb18030', 'big5']);
+
 /** A declared charset this server does not decode → 415. */
 export class UnsupportedCharset extends Error {
   constructor(readonly charset: string) {
@@ -54,6 +57,16 @@ export class InvalidBytes extends Error {
     readonly line: number,
   ) {
     super(`line ${line} is not valid ${charset}: it holds bytes that cannot be decoded (or a U+FFFD replacement character); declare the file's real charset`);
+  }
+}
+
+/** A body declared in a double-byte charset (GBK, Big5) that is UTF-8 text → 400. */
+export class DeclaredCharsetMismatch extends Error {
+  constructor(
+    readonly charset: string,
+    readonly line: number,
+  ) {
+    super(`line ${line} is UTF-8, not ${charset} as declared: declare charset=utf-8, or send it without a charset`);
   }
 }
 
@@ -92,10 +105,13 @@ function detectedCodec(probe: Buffer, complete: boolean): { charset: string; cod
   return { charset, codec: charset, detected: true };
 }
 
+/** The line a position is on, given the text before it. */
+const lineOf = (before: string) => before.split('\n').length;
+
 /**
  * Decodes a stream of bytes into text: in `declared` (a Content-Type charset, lower case) when
- * given, else in what the start of the body shows. Throws UnsupportedCharset, UndetectedCharset
- * or InvalidBytes (for the first PROBE_BYTES) before any text is given out.
+ * given, else in what the start of the body shows. Throws UnsupportedCharset, UndetectedCharset,
+ * DeclaredCharsetMismatch or InvalidBytes (for the first PROBE_BYTES) before any text is given out.
  */
 export async function decodeText(chunks: AsyncIterable<Uint8Array>, declared?: string): Promise<DecodedText> {
   const source = chunks[Symbol.asyncIterator]();
@@ -113,10 +129,15 @@ export async function decodeText(chunks: AsyncIterable<Uint8Array>, declared?: s
   }
   const probe = Buffer.concat(head);
   const chosen = declared === undefined ? detectedCodec(probe, complete) : { ...declaredCodec(declared), detected: false };
+  // UTF-8 read as GBK or Big5 is mostly "valid" mojibake; GBK or Big5 text that is also valid UTF-8 is vanishingly rare
+  const firstNonAscii = probe.findIndex((b) => b >= 0x80);
+  if (DOUBLE_BYTE.has(chosen.codec) && firstNonAscii >= 0 && isUtf8(probe, complete)) {
+    throw new DeclaredCharsetMismatch(chosen.charset, lineOf(probe.subarray(0, firstNonAscii).toString('latin1')));
+  }
   const decoder = iconv.getDecoder(chosen.codec);
   const first = decoder.write(probe);
   const invalid = first.indexOf(REPLACEMENT_CHARACTER);
-  if (invalid >= 0) throw new InvalidBytes(chosen.charset, first.slice(0, invalid).split('\n').length);
+  if (invalid >= 0) throw new InvalidBytes(chosen.charset, lineOf(first.slice(0, invalid)));
 
   async function* text(): AsyncGenerator<string> {
     if (first) yield first;

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { InvalidBytes, UndetectedCharset, UnsupportedCharset, decodeText } from '../../../domain/text-encoding';
+import { DeclaredCharsetMismatch, InvalidBytes, UndetectedCharset, UnsupportedCharset, decodeText } from '../../../domain/text-encoding';
 import { csvRecords } from '../../../domain/ticket-import';
 
 /** The bytes in pieces of `size`, as a network stream cuts them (through multi-byte characters). */
@@ -54,7 +54,7 @@ describe('decoding an upload', () => {
     expect(await decoded(iconv.encode(CSV, 'utf-16be', { addBOM: true }))).toMatchObject({ charset: 'utf-16be', detected: true, text: CSV });
   });
 
-  it('refuses an unsupported charset, an unrecognizable body, and bytes invalid in the declared charset, naming the line', async () => {
+  it('refuses an unsupported charset, an unrecognizable body, and bytes invalid in or not of the declared charset, naming the line', async () => {
     await expect(decoded(Buffer.from(CSV), 'koi8-r')).rejects.toThrow(UnsupportedCharset);
     await expect(decoded(Buffer.from(CSV), 'koi8-r')).rejects.toThrow("charset 'koi8-r' is not supported");
     const noise = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7919) % 256));
@@ -62,6 +62,10 @@ describe('decoding an upload', () => {
     const declaredWrongly = decoded(iconv.encode(CSV, 'gbk'), 'utf-8');
     await expect(declaredWrongly).rejects.toThrow(InvalidBytes);
     await expect(declaredWrongly).rejects.toThrow('line 2 is not valid utf-8');
+    // UTF-8 read as GBK would decode without an error, as mojibake
+    const utf8AsGbk = decoded(Buffer.from(CSV), 'gbk');
+    await expect(utf8AsGbk).rejects.toThrow(DeclaredCharsetMismatch);
+    await expect(utf8AsGbk).rejects.toThrow('line 2 is UTF-8, not gbk as declared');
   });
 
   it('gives bytes invalid after the start as U+FFFD, so the import refuses just that row', async () => {
