@@ -138,7 +138,7 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
       'Rows are validated one by one: refused rows are listed with their line, field and reason while the others are imported. ' +
       'A ticket id already present is left unchanged, so an import can be repeated safely. ' +
       `Charset: the one declared in Content-Type (${DECLARABLE_CHARSETS.join(', ')}; else 415); without one, UTF-8 when the start of the file is valid UTF-8, ` +
-      'else GB18030 (GBK) or Big5 when recognized with confidence (else 415). Bytes at the start not valid in that charset: 400 naming the line; later: that row is refused. ' +
+      'else GB18030 (GBK) or Big5 when recognized with confidence (else 415). Bytes at the start not valid in that charset, or UTF-8 declared as GBK or Big5: 400 naming the line; later invalid bytes: that row is refused. ' +
       `\`Prefer: respond-async\`: the upload is stored, answered 202 with the job (Location: ${JOBS_PATH}/{id}) and imported in the background. See docs/analytics.md.`,
     roles: ['admin'],
     streamedBody: {
