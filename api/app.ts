@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, actionTimeoutMs: deps.actionTimeoutMs ?? 30_000 });
   adminRoutes(api, db);
   analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
-  importRoutes(api, db);
+  importRoutes(api, { db, logger });
   supervisionRoutes(api, db);
   classificationRoutes(api, db);
   app.use('/v1', v1);

@@ -4,17 +4,13 @@
  * as one file). Both only present what the report holds.
  */
 import { RATE_FIGURES, type OverviewView, type RankingView, type ReportView } from '../domain/analytics-views';
+import { csvRow } from '../domain/csv';
 
 // ---------------------------------------------------------------------------------------------
 // CSV
 
 const CSV_COLUMNS = ['section', 'key', 'name', 'figure', 'value', 'numerator', 'denominator', 'month_on_month', 'year_on_year'] as const;
 type CsvLine = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>;
-
-function csvCell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 type Headline = Omit<OverviewView['businessEnvironment'], 'share'>;
 
@@ -101,7 +97,7 @@ export function reportCsv(r: ReportView): string {
       ...r.notable[kind].tickets.map((t) => ({ section: `notable_${kind}`, key: t.id, name: t.unitId, figure: 'status', value: t.status })),
     ]),
   ];
-  const text = [CSV_COLUMNS.join(','), ...lines.map((l) => CSV_COLUMNS.map((c) => csvCell(l[c])).join(','))].join('\r\n');
+  const text = [csvRow(CSV_COLUMNS), ...lines.map((l) => csvRow(CSV_COLUMNS.map((c) => l[c])))].join('\r\n');
   return `\uFEFF${text}\r\n`;
 }
 

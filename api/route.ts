@@ -33,6 +33,10 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   /** Other media types of the success response, which the handler writes to `res` itself. */
   alsoProduces?: Record<string, z.ZodType>;
   status?: number;
+  /** Other responses of this endpoint (e.g. 202 for an asynchronous request, 415 for a media type it refuses), which the handler sends itself. */
+  alsoResponds?: Record<number, { description: string; schema: z.ZodType }>;
+  /** request headers the endpoint reads, besides Authorization and Idempotency-Key */
+  headers?: z.ZodObject;
   /** document the Idempotency-Key header */
   idempotent?: boolean;
   handler: (ctx: {
@@ -77,9 +81,10 @@ export class Api {
     if (e.streamedBody) {
       request.body = { required: true, content: Object.fromEntries(Object.entries(e.streamedBody).map(([type, schema]) => [type, { schema }])) };
     }
-    if (e.idempotent) {
+    if (e.idempotent || e.headers) {
       request.headers = z.object({
-        'Idempotency-Key': z.string().max(200).optional().describe('replays the first response for a repeated request'),
+        ...(e.idempotent ? { 'Idempotency-Key': z.string().max(200).optional().describe('replays the first response for a repeated request') } : {}),
+        ...e.headers?.shape,
       });
     }
     this.registry.registerPath({
@@ -98,6 +103,9 @@ export class Api {
             ...Object.fromEntries(Object.entries(e.alsoProduces ?? {}).map(([type, schema]) => [type, { schema }])),
           },
         },
+        ...Object.fromEntries(
+          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [code, { description: r.description, content: { 'application/json': { schema: r.schema } } }]),
+        ),
         ...Object.fromEntries(
           Object.entries(ERRORS).map(([code, description]) => [
             code,

@@ -3,10 +3,14 @@
  * are read. A ticket id already present — imported before, a live ticket, or repeated in the
  * file — is left as it is, so importing a file again changes nothing. The rollup triggers count
  * each batch once.
+ *
+ * Every import is a job (`import_jobs`): its counts are saved after each batch, so a long import
+ * shows its progress, and its outcome stays readable afterwards.
  */
-import { getTableColumns, sql } from 'drizzle-orm';
+import crypto from 'node:crypto';
+import { and, desc, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { tickets } from './schema';
+import { importJobs, tickets } from './schema';
 import type { ImportIssue, ImportRecord, ImportRow } from '../domain/ticket-import';
 
 const BATCH_ROWS = 1000;
@@ -77,7 +81,8 @@ async function insertNew(db: Db, rows: TicketInsert[]): Promise<number> {
   return inserted.length;
 }
 
-export async function importTickets(db: Db, records: AsyncIterable<ImportRecord>): Promise<ImportSummary> {
+/** Writes the rows; `progress` is told the counts after each batch written. */
+export async function importTickets(db: Db, records: AsyncIterable<ImportRecord>, progress?: (summary: ImportSummary) => Promise<void>): Promise<ImportSummary> {
   const summary: ImportSummary = { rows: 0, imported: 0, alreadyPresent: 0, rejected: 0, rejections: [], rejectionsTruncated: false };
   let batch: ImportRow[] = [];
   const flush = async () => {
@@ -86,6 +91,7 @@ export async function importTickets(db: Db, records: AsyncIterable<ImportRecord>
     summary.imported += imported;
     summary.alreadyPresent += batch.length - imported;
     batch = [];
+    await progress?.(summary);
   };
   for await (const record of records) {
     summary.rows += 1;
@@ -102,4 +108,70 @@ export async function importTickets(db: Db, records: AsyncIterable<ImportRecord>
   }
   await flush();
   return summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+export type ImportJob = typeof importJobs.$inferSelect;
+
+/** How often a running job refreshes `updated_at`, also while it waits for a slow upload. */
+const HEARTBEAT_MS = 10_000;
+/** A running job not refreshed for this long was left by a process that stopped. */
+const STALE_AFTER = '60 seconds';
+
+export async function startImportJob(db: Db, job: { principalId: string; format: 'ndjson' | 'csv'; charset: string }): Promise<ImportJob> {
+  // created_at in milliseconds, as list cursors carry it
+  const [row] = await db
+    .insert(importJobs)
+    .values({ id: `import-${crypto.randomUUID()}`, status: 'running', ...job, createdAt: new Date() })
+    .returning();
+  return row!;
+}
+
+const counts = (s: ImportSummary) => ({ rowsDone: s.rows, imported: s.imported, alreadyPresent: s.alreadyPresent, rejected: s.rejected, rejections: s.rejections });
+
+/** Runs the import as job `jobId`: progress after each batch, then done, or failed with the reason (and rethrown). */
+export async function runImportJob(db: Db, jobId: string, records: AsyncIterable<ImportRecord>): Promise<ImportSummary> {
+  const job = eq(importJobs.id, jobId);
+  // a missed heartbeat only risks the job being read as interrupted; the import's own writes report real failures
+  const heartbeat = setInterval(() => db.update(importJobs).set({ updatedAt: sql`now()` }).where(job).catch(() => undefined), HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    const summary = await importTickets(db, records, (s) => db.update(importJobs).set({ ...counts(s), updatedAt: sql`now()` }).where(job).then(() => undefined));
+    await db.update(importJobs).set({ ...counts(summary), status: 'done', updatedAt: sql`now()`, finishedAt: sql`now()` }).where(job);
+    return summary;
+  } catch (err) {
+    const failure = err instanceof Error ? err.message : String(err);
+    // with Postgres gone as well, the job stays running until it is read as interrupted
+    await db.update(importJobs).set({ status: 'failed', failure, updatedAt: sql`now()`, finishedAt: sql`now()` }).where(job).catch(() => undefined);
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Jobs still running but no longer refreshed: their process stopped. Run at API start and before jobs are read. */
+export async function markInterruptedImports(db: Db): Promise<void> {
+  await db
+    .update(importJobs)
+    .set({ status: 'interrupted', failure: 'the process running the import stopped before the end; import the file again (rows already imported are left as they are)', finishedAt: sql`now()` })
+    .where(and(eq(importJobs.status, 'running'), lt(importJobs.updatedAt, sql`now() - ${STALE_AFTER}::interval`)));
+}
+
+export async function findImportJob(db: Db, id: string): Promise<ImportJob | undefined> {
+  await markInterruptedImports(db);
+  const [row] = await db.select().from(importJobs).where(eq(importJobs.id, id));
+  return row;
+}
+
+/** Newest first; keyset paging on (created_at, id). */
+export async function listImportJobs(db: Db, limit: number, after?: { createdAt: string; id: string }): Promise<ImportJob[]> {
+  await markInterruptedImports(db);
+  return db
+    .select()
+    .from(importJobs)
+    .where(after ? sql`(${importJobs.createdAt}, ${importJobs.id}) < (${after.createdAt}::timestamptz, ${after.id})` : undefined)
+    .orderBy(desc(importJobs.createdAt), desc(importJobs.id))
+    .limit(limit);
 }

@@ -1,13 +1,15 @@
 /**
  * The historical import (历史工单导入): tickets from an earlier system, for analytics only — no
  * workflow runs for them. One row per ticket, as NDJSON (one JSON object a line) or CSV (a header
- * line naming the columns, RFC 4180 quoting, an empty cell is an absent value), both UTF-8. The
- * columns are the fields of `importRowSchema` below, the same names in both formats.
+ * line naming the columns, RFC 4180 quoting, an empty cell is an absent value), as text decoded by
+ * domain/text-encoding.ts. The columns are the fields of `importRowSchema` below, the same names
+ * in both formats.
  *
  * Pure: the parsers read a stream of text chunks lazily, row by row, so a file of any size is
  * validated and imported without being held in memory.
  */
 import { z } from './zod';
+import { REPLACEMENT_CHARACTER } from './text-encoding';
 import { CALLBACK_OUTCOMES, CATEGORIES, CHANNELS, REPLY_RESULTS, STATUSES, TICKET_TYPES, regionCodeSchema, topicSchema, unitIdSchema } from './ticket';
 
 /** Statuses in which a ticket has been dispatched to a unit (转办). */
@@ -108,6 +110,10 @@ function validate(line: number, value: unknown): ImportRecord {
 
 const refused = (line: number, message: string): ImportRecord => ({ line, issues: [{ line, field: '(row)', message }] });
 
+/** Bytes the decoder could not read became U+FFFD: the row is refused rather than stored garbled. */
+const undecodable = (line: number): ImportRecord =>
+  refused(line, "holds bytes that are not valid in the file's charset (or a U+FFFD replacement character); fix the row or declare the file's real charset");
+
 /** NDJSON: each non-blank line one JSON object. */
 export async function* ndjsonRecords(chunks: AsyncIterable<string>): AsyncGenerator<ImportRecord> {
   let rest = '';
@@ -115,6 +121,7 @@ export async function* ndjsonRecords(chunks: AsyncIterable<string>): AsyncGenera
   const record = (text: string): ImportRecord | undefined => {
     line += 1;
     if (text.trim() === '') return undefined;
+    if (text.includes(REPLACEMENT_CHARACTER)) return undecodable(line);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -222,6 +229,10 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
     if (fields.length === 1 && fields[0] === '') continue;
     if (fields.length !== header.length) {
       yield refused(line, `has ${fields.length} fields; the header names ${header.length}`);
+      continue;
+    }
+    if (fields.some((f) => f.includes(REPLACEMENT_CHARACTER))) {
+      yield undecodable(line);
       continue;
     }
     yield validate(line, Object.fromEntries(header.map((column, i) => [column, cellValue(column, fields[i]!)])));

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { createApp } from '../api/app';
 import { purgeIdempotencyRecords } from '../api/idempotency';
 import { connectDatabase, type Database } from '../db/client';
+import { markInterruptedImports } from '../db/import';
 import { migrateDatabase } from '../db/migrate';
 import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
@@ -36,6 +37,8 @@ export async function runApi(
   const database = await openDatabase(infra.databaseUrl);
   const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
+  // imports left running by an API process that stopped (those no longer refreshed)
+  await markInterruptedImports(database.db);
   const app = createApp({
     database,
     temporal,

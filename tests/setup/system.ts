@@ -31,7 +31,7 @@ export interface TestSystem {
   key(role: Role, unitId?: string): Promise<string>;
   /** a fresh unit with a unique id */
   unit(name?: string, regionCode?: string): Promise<string>;
-  call(method: string, path: string, opts?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, opts?: { key?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +82,7 @@ export async function startSystem(
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.key) headers.authorization = `Bearer ${opts.key}`;
-      let body: string | undefined = opts.raw;
+      let body: string | Uint8Array | undefined = opts.raw;
       if (opts.body !== undefined) body = JSON.stringify(opts.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
       const res = await fetch(baseUrl + path, { method, headers, body });
