@@ -263,7 +263,7 @@ class TicketCase {
       await this.exclusive(async () => {
         if (calledBack()) return;
         this.state.callbackMissed = true;
-        await this.record('callback_missed', SYSTEM, { callbackBy: this.state.deadlines.callbackBy });
+        await this.record('callback_missed', SYSTEM, { callbackBy: this.state.deadlines.callbackBy, deadline: this.state.deadlines.callbackBy });
       });
       await condition(calledBack);
     }
@@ -454,6 +454,9 @@ class TicketCase {
 
   // ----------------------------------------------------------------------------------------
   // Timers
+  //
+  // Every step a timer raises keeps the point it stands for in `data.deadline`: its `at` is when
+  // it was processed, which is later after an outage of the workers.
 
   /** The earliest supervision point still ahead of an unreplied ticket, with the step it raises. */
   private nextTimer(): { at: string; fire: () => Promise<void> } | undefined {
@@ -463,7 +466,7 @@ class TicketCase {
       s.status === 'dispatched' && !s.signOverdue && d.signBy ? { at: d.signBy, fire: () => this.signOverdue() } : undefined,
       !s.nearDue && d.nearDueAt ? { at: d.nearDueAt, fire: () => this.markNearDue() } : undefined,
       !s.overdue && d.dueBy ? { at: d.dueBy, fire: () => this.markOverdue() } : undefined,
-      s.overdue && !s.escalated && d.escalateAt ? { at: d.escalateAt, fire: () => this.escalate('overdue_beyond_limit') } : undefined,
+      s.overdue && !s.escalated && d.escalateAt ? { at: d.escalateAt, fire: () => this.escalate('overdue_beyond_limit', d.escalateAt) } : undefined,
     ].filter((c) => c !== undefined);
     return candidates.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
   }
@@ -471,29 +474,32 @@ class TicketCase {
   /** Not signed in time: recorded, a supervision notice, and the unit is urged automatically. */
   private async signOverdue(): Promise<void> {
     this.state.signOverdue = true;
-    await this.record('sign_overdue', SYSTEM, { unitId: this.state.unitId, signBy: this.state.deadlines.signBy });
+    await this.record('sign_overdue', SYSTEM, { unitId: this.state.unitId, signBy: this.state.deadlines.signBy, deadline: this.state.deadlines.signBy });
     await this.urge(SYSTEM, '工单超时未签收，请立即签收办理');
   }
 
   /** 黄牌: near the due date without a reply. */
   private async markNearDue(): Promise<void> {
     this.state.nearDue = true;
-    await this.record('near_due', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
+    await this.record('near_due', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy, deadline: this.state.deadlines.nearDueAt });
   }
 
   /** 红牌: past the due date without a reply; the ticket stays open until the reply comes. */
   private async markOverdue(): Promise<void> {
     this.state.overdue = true;
     this.state.nearDue = true;
-    await this.record('overdue', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
+    await this.record('overdue', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy, deadline: this.state.deadlines.dueBy });
     await this.issueNotice('overdue');
     this.notify('overdue', this.state.unitId!, { dueBy: this.state.deadlines.dueBy });
   }
 
-  /** Escalated for the discipline inspection hand-off (纪委): repeated dissatisfaction or long overdue. */
-  private async escalate(reason: 'repeated_dissatisfaction' | 'overdue_beyond_limit'): Promise<void> {
+  /**
+   * Escalated for the discipline inspection hand-off (纪委): repeated dissatisfaction, or long
+   * overdue when the timer of its `deadline` fires.
+   */
+  private async escalate(reason: 'repeated_dissatisfaction' | 'overdue_beyond_limit', deadline?: string): Promise<void> {
     this.state.escalated = true;
-    await this.record('escalated', SYSTEM, { reason, unitId: this.state.unitId, dissatisfiedCount: this.state.dissatisfiedCount });
+    await this.record('escalated', SYSTEM, { reason, unitId: this.state.unitId, dissatisfiedCount: this.state.dissatisfiedCount, deadline });
     await this.issueNotice('escalated', reason);
   }
 
