@@ -627,7 +627,7 @@ class TicketCase {
       await recordEvent({ event, snapshot });
       return;
     } catch (err) {
-      const error = dataErrorOf(err);
+      const error = postgresRefusal(err);
       if (error === undefined || !patched(RECORD_REFUSED_STEPS)) throw err;
       const where = { ticketId: event.ticketId, step: event.type, seq: event.seq, error };
       log.error('ticket step refused by Postgres; recorded with its text made storable', where);
@@ -636,8 +636,10 @@ class TicketCase {
       try {
         await recordEvent({ event: { ...storable(event), data: { ...storable(event.data), recordError: error } }, snapshot: storable(snapshot) });
       } catch (again) {
-        if (dataErrorOf(again) === undefined) throw again;
-        log.error('ticket step not recorded: Postgres refused it even with storable text', { ...where, error: dataErrorOf(again) });
+        const still = postgresRefusal(again);
+        if (still === undefined) throw again;
+        // not a matter of text (a value out of range, a constraint): the notice and the log tell of it
+        log.error('ticket step not recorded: Postgres refused it even with storable text', { ...where, error: still });
       }
       await issueSupervisionNotice({
         id: `${event.ticketId}:${event.seq}:record_failed`,
@@ -673,8 +675,8 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** The Postgres error of an activity that failed for its data (activities/data-errors.ts), else undefined. */
-function dataErrorOf(err: unknown): string | undefined {
+/** Postgres's error when an activity failed for good for its data (activities/data-errors.ts), else undefined. */
+function postgresRefusal(err: unknown): string | undefined {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === DATA_ERROR ? err.cause.message : undefined;
 }
 

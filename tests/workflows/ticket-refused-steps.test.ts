@@ -4,6 +4,7 @@
  * supervision notice, and keeps working.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataFailure } from '../../activities/data-errors';
 import type { TicketState } from '../../domain/lifecycle';
 import { callbackUpdate, persistedUpdate, progressUpdate, replyUpdate, signUpdate, stateQuery, triageUpdate, urgeUpdate } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
@@ -64,5 +65,42 @@ describe('a step Postgres refuses for its data', () => {
     expect(replied).toMatchObject({ status: 'replied', lastEventSeq: 8 });
     expect(t.store.trail(h.workflowId).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await h.query(stateQuery)).status).toBe('replied');
+  });
+
+  it('a step refused for something else than its text is left out of the trail, noticed, and the ticket goes on', async () => {
+    const refusing = await createTimeSkippingEnv(
+      {
+        async recordEvent({ event, snapshot }) {
+          if (event.type === 'progress') throw dataFailure({ code: '22003', message: 'value out of range' });
+          const trail = refusing.store.events.get(event.ticketId) ?? new Map();
+          trail.set(event.seq, event);
+          refusing.store.events.set(event.ticketId, trail);
+          refusing.store.snapshots.set(event.ticketId, snapshot);
+        },
+      },
+      runBundle(),
+    );
+    try {
+      const h = await refusing.startTicket({ classification, disposition: { action: 'dispatch', unitId: 'water' } });
+      await h.executeUpdate(persistedUpdate);
+      await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
+      expect(await h.executeUpdate(progressUpdate, { args: [{ actor: water, note: '已派人查看' }] })).toMatchObject({ lastEventSeq: 6 });
+      const replied = await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已处理' }] });
+      expect(replied).toMatchObject({ status: 'replied', lastEventSeq: 7 });
+      expect(await h.executeUpdate(persistedUpdate)).toMatchObject({ lastEventSeq: 7 });
+      expect(refusing.store.trail(h.workflowId).map((e) => `${e.seq}:${e.type}`)).toEqual([
+        '1:received',
+        '2:proposed',
+        '3:classified',
+        '4:dispatched',
+        '5:signed',
+        '7:replied',
+      ]);
+      expect(refusing.store.notices).toEqual([
+        expect.objectContaining({ id: `${h.workflowId}:6:record_failed`, kind: 'record_failed', note: 'progress #6: 22003 value out of range' }),
+      ]);
+    } finally {
+      await refusing.teardown();
+    }
   });
 });
