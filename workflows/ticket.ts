@@ -433,10 +433,10 @@ class TicketCase {
     this.notify('extension_refused', this.state.unitId!, { note });
   }
 
-  /** 催办: recorded, counted, and sent to the unit with a supervision notice. */
-  private async urge(actor: Actor, note: string): Promise<void> {
+  /** 催办: recorded, counted, and sent to the unit with a supervision notice; by the system, with the deadline missed. */
+  private async urge(actor: Actor, note: string, deadline?: string): Promise<void> {
     this.state.urgeCount += 1;
-    await this.record('urged', actor, { unitId: this.state.unitId, note, urgeCount: this.state.urgeCount });
+    await this.record('urged', actor, { unitId: this.state.unitId, note, urgeCount: this.state.urgeCount, deadline });
     await this.issueNotice('urge', note);
     this.notify('urged', this.state.unitId!, { note });
   }
@@ -486,7 +486,7 @@ class TicketCase {
   private async signOverdue(): Promise<void> {
     this.state.signOverdue = true;
     await this.record('sign_overdue', SYSTEM, { unitId: this.state.unitId, signBy: this.state.deadlines.signBy, deadline: this.state.deadlines.signBy });
-    await this.urge(SYSTEM, '工单超时未签收，请立即签收办理');
+    await this.urge(SYSTEM, '工单超时未签收，请立即签收办理', this.state.deadlines.signBy);
   }
 
   /** 黄牌: near the due date without a reply. */

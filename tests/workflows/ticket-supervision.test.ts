@@ -143,6 +143,7 @@ describe('timers', () => {
     const raised = t.store.trail(h.workflowId).filter((e) => e.actor.role === 'system' && e.data.deadline !== undefined);
     expect(raised.map((e) => [e.type, e.data.deadline])).toEqual([
       ['sign_overdue', deadlines.signBy],
+      ['urged', deadlines.signBy],
       ['near_due', deadlines.nearDueAt],
       ['overdue', deadlines.dueBy],
       ['escalated', deadlines.escalateAt],
@@ -151,8 +152,8 @@ describe('timers', () => {
     for (const e of raised) expect(Date.parse(e.at)).toBeGreaterThanOrEqual(Date.parse(e.data.deadline as string));
     // the fields they carried before stay
     expect(raised[0]!.data).toMatchObject({ signBy: deadlines.signBy, unitId: 'water' });
-    expect(raised[2]!.data).toMatchObject({ dueBy: deadlines.dueBy });
-    expect(raised[4]!.data).toMatchObject({ callbackBy: replied.deadlines.callbackBy });
+    expect(raised[3]!.data).toMatchObject({ dueBy: deadlines.dueBy });
+    expect(raised[5]!.data).toMatchObject({ callbackBy: replied.deadlines.callbackBy });
   });
 });
 
