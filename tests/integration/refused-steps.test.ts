@@ -77,6 +77,14 @@ describe('text Postgres refuses', () => {
     expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
     const [row] = await sys.database.db.select().from(tickets).where(eq(tickets.id, id));
     expect(row).toMatchObject({ status: 'replied', content: '红旗区向阳小区\uFFFD停水两天了', lastEventSeq: seqs.at(-1) });
+    // waiting for its callback, not failed; the refused write failed once, for good, and no workflow task failed
+    const handle = sys.temporal.workflow.getHandle(id);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const { events } = await handle.fetchHistory();
+    expect(events!.filter((e) => e.activityTaskFailedEventAttributes).map((e) => e.activityTaskFailedEventAttributes!.failure!.applicationFailureInfo)).toEqual([
+      expect.objectContaining({ type: 'DataError', nonRetryable: true }),
+    ]);
+    expect(events!.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
   });
 
   it('a progress note with a lone surrogate is recorded marked, and the unit replies afterwards', async () => {
