@@ -93,7 +93,8 @@ async function main() {
       await h.result();
       return h;
     },
-    // answered at receipt without a classification
+    // answered at receipt without a classification; its file was recorded by the workflow before
+    // patched('adopt-proposal-on-answer-reject'), so it replays past that guard: keep it so
     'answered-unclassified': async () => {
       const h = await t.startTicket({ content: '请问社保卡丢了怎么补办', disposition: { action: 'answer', answer: '到社保服务大厅补办' } });
       await h.result();
