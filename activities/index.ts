@@ -1,6 +1,7 @@
 /** Every activity the worker registers, built from the process's dependencies. */
 import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
+import { failingFastOnDataErrors } from './data-errors';
 import { createIntakeActivities } from './intake';
 import { createSupervisionActivities } from './supervision';
 import { createReportActivities } from './reports';
@@ -15,10 +16,14 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
-    ...createTicketActivities(deps),
-    ...createReportActivities(deps),
-    ...createSupervisionActivities(deps),
-    ...createIntakeActivities(deps),
-  };
+  // one rule for all: a write Postgres refuses for its data fails at once instead of retrying forever
+  return failingFastOnDataErrors(
+    {
+      ...createTicketActivities(deps),
+      ...createReportActivities(deps),
+      ...createSupervisionActivities(deps),
+      ...createIntakeActivities(deps),
+    },
+    deps.logger,
+  );
 }

@@ -32,7 +32,11 @@ export const eventView = z.object({
   type: z.string(),
   at: iso,
   actor: z.object({ role: z.enum([...ROLES, 'system']), id: z.string(), unitId: z.string().optional() }),
-  data: z.record(z.string(), z.unknown()),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "the step's details. Steps raised by a timer (sign_overdue and the system's urged after it, near_due, overdue, escalated, callback_missed) carry `deadline`, the point they stand for (`at` is when they were processed); a step Postgres refused as given carries `recordError` and its text with U+FFFD in place of NUL and lone surrogates",
+    ),
 });
 
 export const ticketSummaryView = z.object({

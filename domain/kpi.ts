@@ -430,7 +430,7 @@ function rankGroup<E extends RankingEntry>(group: (E & { score: number })[], lis
     .sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
   const cut = listCut(entries.length, listSize);
   const redList = entries.filter((e) => e.rank <= cut).map((e) => e.id);
-  const blackList = entries.filter((e) => isBottom(e, entries.length, listSize) && !redList.includes(e.id)).map((e) => e.id);
+  const blackList = entries.filter((e) => isBottom(e, entries.length, listSize)).map((e) => e.id);
   return { entries, redList, blackList };
 }
 
@@ -442,8 +442,13 @@ function listCut(groupSize: number, n: number): number {
   return Math.min(n, Math.floor(groupSize / 2));
 }
 
+/**
+ * In the bottom n of its group (黑榜, 约谈): at most the cut from the bottom, and not tied with
+ * the top — a tie reaching the top n is no bottom, so a perfect score (rank 1) never is.
+ */
 function isBottom(e: RankedEntry, groupSize: number, n: number): boolean {
-  return e.rankFromBottom <= listCut(groupSize, n);
+  const cut = listCut(groupSize, n);
+  return e.rankFromBottom <= cut && e.rank > cut;
 }
 
 export interface InterviewCase {

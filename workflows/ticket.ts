@@ -11,11 +11,13 @@
  * in order. Deterministic: deadlines, policy and calendar come from activities.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,6 +25,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type * as activities from '../activities';
+import type { TicketEvent } from '../activities/tickets';
 import type { UnitNotification } from '../activities/supervision';
 import {
   ACTION_NOT_ALLOWED,
@@ -33,6 +36,7 @@ import {
   type TicketAction,
   type TicketState,
 } from '../domain/lifecycle';
+import { DATA_ERROR, storable } from '../domain/storable';
 import type { Actor, CallbackOutcome, Classification, Disposition, NewTicket, ReplyResult } from '../domain/ticket';
 import {
   callbackUpdate,
@@ -74,6 +78,11 @@ export interface TicketWorkflowInput {
 }
 
 const SYSTEM: Actor = { role: 'system', id: 'ticket-workflow' };
+
+/** patched(): a ticket answered or rejected without a classification adopts the classifier's. */
+const ADOPT_PROPOSAL_ON_CLOSE = 'adopt-proposal-on-answer-reject';
+/** patched(): a step Postgres refuses for its data is recorded storable and marked, not retried forever. */
+const RECORD_REFUSED_STEPS = 'record-refused-steps';
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
   const ticket = new TicketCase(input);
@@ -203,7 +212,8 @@ class TicketCase {
         regionCode: ticket.regionCode,
         businessEnvironment: ticket.businessEnvironment,
       });
-      this.findings = await intake({ ticketId: this.state.id, ticket, receivedAt: this.state.receivedAt });
+      // text Postgres cannot hold would fail intake's queries; the classifier reads it the same
+      this.findings = await intake({ ticketId: this.state.id, ticket: storable(ticket), receivedAt: this.state.receivedAt });
       this.state.proposal = this.findings.proposal;
       this.state.triageBy = this.findings.triageBy;
       this.state.regionCode ??= this.findings.proposal.regionCode ?? undefined;
@@ -263,7 +273,7 @@ class TicketCase {
       await this.exclusive(async () => {
         if (calledBack()) return;
         this.state.callbackMissed = true;
-        await this.record('callback_missed', SYSTEM, { callbackBy: this.state.deadlines.callbackBy });
+        await this.record('callback_missed', SYSTEM, { callbackBy: this.state.deadlines.callbackBy, deadline: this.state.deadlines.callbackBy });
       });
       await condition(calledBack);
     }
@@ -288,8 +298,9 @@ class TicketCase {
     if (classification) {
       this.state.classification = classification;
       await this.record('classified', actor, { ...classification, source: actor.role === 'system' ? 'classifier' : 'agent' });
-    } else if (!this.state.classification && disposition.action === 'dispatch' && this.state.proposal) {
-      // dispatched without the agent's classification: the proposal's category sets the deadlines
+    } else if (!this.state.classification && this.state.proposal && (disposition.action === 'dispatch' || patched(ADOPT_PROPOSAL_ON_CLOSE))) {
+      // decided without the agent's classification: the proposal's category sets the deadlines of a
+      // dispatch, and an answered or rejected ticket still counts by type and topic in analytics
       this.state.classification = this.state.proposal.classification;
       await this.record('classified', actor, { ...this.state.classification, source: 'classifier' });
     }
@@ -422,10 +433,10 @@ class TicketCase {
     this.notify('extension_refused', this.state.unitId!, { note });
   }
 
-  /** 催办: recorded, counted, and sent to the unit with a supervision notice. */
-  private async urge(actor: Actor, note: string): Promise<void> {
+  /** 催办: recorded, counted, and sent to the unit with a supervision notice; by the system, with the deadline missed. */
+  private async urge(actor: Actor, note: string, deadline?: string): Promise<void> {
     this.state.urgeCount += 1;
-    await this.record('urged', actor, { unitId: this.state.unitId, note, urgeCount: this.state.urgeCount });
+    await this.record('urged', actor, { unitId: this.state.unitId, note, urgeCount: this.state.urgeCount, deadline });
     await this.issueNotice('urge', note);
     this.notify('urged', this.state.unitId!, { note });
   }
@@ -454,6 +465,9 @@ class TicketCase {
 
   // ----------------------------------------------------------------------------------------
   // Timers
+  //
+  // Every step a timer raises keeps the point it stands for in `data.deadline`: its `at` is when
+  // it was processed, which is later after an outage of the workers.
 
   /** The earliest supervision point still ahead of an unreplied ticket, with the step it raises. */
   private nextTimer(): { at: string; fire: () => Promise<void> } | undefined {
@@ -463,7 +477,7 @@ class TicketCase {
       s.status === 'dispatched' && !s.signOverdue && d.signBy ? { at: d.signBy, fire: () => this.signOverdue() } : undefined,
       !s.nearDue && d.nearDueAt ? { at: d.nearDueAt, fire: () => this.markNearDue() } : undefined,
       !s.overdue && d.dueBy ? { at: d.dueBy, fire: () => this.markOverdue() } : undefined,
-      s.overdue && !s.escalated && d.escalateAt ? { at: d.escalateAt, fire: () => this.escalate('overdue_beyond_limit') } : undefined,
+      s.overdue && !s.escalated && d.escalateAt ? { at: d.escalateAt, fire: () => this.escalate('overdue_beyond_limit', d.escalateAt) } : undefined,
     ].filter((c) => c !== undefined);
     return candidates.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
   }
@@ -471,29 +485,32 @@ class TicketCase {
   /** Not signed in time: recorded, a supervision notice, and the unit is urged automatically. */
   private async signOverdue(): Promise<void> {
     this.state.signOverdue = true;
-    await this.record('sign_overdue', SYSTEM, { unitId: this.state.unitId, signBy: this.state.deadlines.signBy });
-    await this.urge(SYSTEM, '工单超时未签收，请立即签收办理');
+    await this.record('sign_overdue', SYSTEM, { unitId: this.state.unitId, signBy: this.state.deadlines.signBy, deadline: this.state.deadlines.signBy });
+    await this.urge(SYSTEM, '工单超时未签收，请立即签收办理', this.state.deadlines.signBy);
   }
 
   /** 黄牌: near the due date without a reply. */
   private async markNearDue(): Promise<void> {
     this.state.nearDue = true;
-    await this.record('near_due', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
+    await this.record('near_due', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy, deadline: this.state.deadlines.nearDueAt });
   }
 
   /** 红牌: past the due date without a reply; the ticket stays open until the reply comes. */
   private async markOverdue(): Promise<void> {
     this.state.overdue = true;
     this.state.nearDue = true;
-    await this.record('overdue', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy });
+    await this.record('overdue', SYSTEM, { unitId: this.state.unitId, dueBy: this.state.deadlines.dueBy, deadline: this.state.deadlines.dueBy });
     await this.issueNotice('overdue');
     this.notify('overdue', this.state.unitId!, { dueBy: this.state.deadlines.dueBy });
   }
 
-  /** Escalated for the discipline inspection hand-off (纪委): repeated dissatisfaction or long overdue. */
-  private async escalate(reason: 'repeated_dissatisfaction' | 'overdue_beyond_limit'): Promise<void> {
+  /**
+   * Escalated for the discipline inspection hand-off (纪委): repeated dissatisfaction, or long
+   * overdue when the timer of its `deadline` fires.
+   */
+  private async escalate(reason: 'repeated_dissatisfaction' | 'overdue_beyond_limit', deadline?: string): Promise<void> {
     this.state.escalated = true;
-    await this.record('escalated', SYSTEM, { reason, unitId: this.state.unitId, dissatisfiedCount: this.state.dissatisfiedCount });
+    await this.record('escalated', SYSTEM, { reason, unitId: this.state.unitId, dissatisfiedCount: this.state.dissatisfiedCount, deadline });
     await this.issueNotice('escalated', reason);
   }
 
@@ -506,7 +523,7 @@ class TicketCase {
   /** 督办单 for the unit holding the ticket, keyed by the event just recorded so a retry issues it once. */
   private async issueNotice(kind: 'urge' | 'overdue' | 'escalated', note?: string): Promise<void> {
     const s = this.state;
-    await issueSupervisionNotice({ id: `${s.id}:${s.lastEventSeq}`, ticketId: s.id, unitId: s.unitId, kind, note, at: nowIso() });
+    await issueSupervisionNotice({ id: `${s.id}:${s.lastEventSeq}`, ticketId: s.id, unitId: s.unitId, kind, note: storable(note), at: nowIso() });
   }
 
   private setDeadlines(d: DispatchDeadlines): void {
@@ -574,7 +591,7 @@ class TicketCase {
       ticketId: this.state.id,
       unitId,
       kind,
-      payload: { ...payload, status: this.state.status, deadlines: this.state.deadlines },
+      payload: storable({ ...payload, status: this.state.status, deadlines: this.state.deadlines }),
     })
       .catch(() => {
         // given up after its retries: it stays `failed` in the notifications table, for admins to see
@@ -587,16 +604,52 @@ class TicketCase {
   /** Appends an event to the trail and projects the new state into Postgres. */
   private async record(type: string, actor: Actor, data: Record<string, unknown>): Promise<void> {
     const seq = ++this.state.lastEventSeq;
-    const event = { ticketId: this.state.id, seq, type, at: nowIso(), actor, data: dropUndefined(data) };
+    const event: TicketEvent = { ticketId: this.state.id, seq, type, at: nowIso(), actor, data: dropUndefined(data) };
     // the activity may run after later steps changed the state: it gets a copy
     const snapshot: TicketState = JSON.parse(JSON.stringify(this.state));
     this.updateSearchAttributes();
     log.info('ticket step', { ticketId: this.state.id, step: type, seq });
-    const step = this.persisting.then(() => recordEvent({ event, snapshot }));
+    const step = this.persisting.then(() => this.persist(event, snapshot));
     this.persisting = step.then(() => {
       this.persistedSeq = seq;
     });
     await this.persisting;
+  }
+
+  /**
+   * Writes one step. A step Postgres refuses for its data (NUL or a lone surrogate in a text)
+   * fails for good, and retrying it would hold up every later step: it is written again with
+   * its text made storable (U+FFFD) and marked with `recordError`, the center gets a supervision
+   * notice, and the ticket moves on.
+   */
+  private async persist(event: TicketEvent, snapshot: TicketState): Promise<void> {
+    try {
+      await recordEvent({ event, snapshot });
+      return;
+    } catch (err) {
+      const error = postgresRefusal(err);
+      if (error === undefined || !patched(RECORD_REFUSED_STEPS)) throw err;
+      const where = { ticketId: event.ticketId, step: event.type, seq: event.seq, error };
+      log.error('ticket step refused by Postgres; recorded with its text made storable', where);
+      // the state keeps the storable text, or every later step would be refused for it as well
+      Object.assign(this.state, storable(this.state));
+      try {
+        await recordEvent({ event: { ...storable(event), data: { ...storable(event.data), recordError: error } }, snapshot: storable(snapshot) });
+      } catch (again) {
+        const still = postgresRefusal(again);
+        if (still === undefined) throw again;
+        // not a matter of text (a value out of range, a constraint): the notice and the log tell of it
+        log.error('ticket step not recorded: Postgres refused it even with storable text', { ...where, error: still });
+      }
+      await issueSupervisionNotice({
+        id: `${event.ticketId}:${event.seq}:record_failed`,
+        ticketId: event.ticketId,
+        unitId: this.state.unitId,
+        kind: 'record_failed',
+        note: `${event.type} #${event.seq}: ${error}`,
+        at: nowIso(),
+      });
+    }
   }
 
   private updateSearchAttributes(): void {
@@ -620,6 +673,11 @@ class TicketCase {
 
 function nowIso(): string {
   return new Date().toISOString();
+}
+
+/** Postgres's error when an activity failed for good for its data (activities/data-errors.ts), else undefined. */
+function postgresRefusal(err: unknown): string | undefined {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === DATA_ERROR ? err.cause.message : undefined;
 }
 
 function dropUndefined(data: Record<string, unknown>): Record<string, unknown> {

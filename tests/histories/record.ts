@@ -1,8 +1,9 @@
 /**
  * Records the histories of representative ticket lives with the current workflow code, for the
  * replay test (tests/workflows/replay.test.ts). Run it when a workflow change has shipped:
- * `npm run record:histories`. Never re-record to make a replay test pass: a history that no longer
- * replays means a change needs a `patched()` guard.
+ * `npm run record:histories`, or `npm run record:histories -- <life>…` to record only those lives
+ * and keep the others as recorded by earlier code. Never re-record to make a replay test pass: a
+ * history that no longer replays means a change needs a `patched()` guard.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,8 +84,28 @@ async function main() {
       await h.result();
       return h;
     },
+    // received with NUL in its content, answered without a classification (the proposal's is
+    // adopted) with a lone surrogate in the answer: both refused steps recorded storable and marked
+    'refused-text-answered-unclassified': async () => {
+      const h = await t.startTicket({ content: '请问社保卡丢了\u0000怎么补办' });
+      await h.executeUpdate(persistedUpdate);
+      await h.executeUpdate(triageUpdate, { args: [{ actor: agent, disposition: { action: 'answer', answer: '到社保服务大厅\ud800补办' } }] });
+      await h.result();
+      return h;
+    },
+    // answered at receipt without a classification; its file was recorded by the workflow before
+    // patched('adopt-proposal-on-answer-reject'), so it replays past that guard: keep it so
+    'answered-unclassified': async () => {
+      const h = await t.startTicket({ content: '请问社保卡丢了怎么补办', disposition: { action: 'answer', answer: '到社保服务大厅补办' } });
+      await h.result();
+      return h;
+    },
   };
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !(name in lives));
+  if (unknown.length > 0) throw new Error(`no such life: ${unknown.join(', ')}; the lives are ${Object.keys(lives).join(', ')}`);
   for (const [name, live] of Object.entries(lives)) {
+    if (only.length > 0 && !only.includes(name)) continue;
     const h = await live();
     const history = await h.fetchHistory();
     // protobuf JSON: the replay test reads it back with History.fromObject

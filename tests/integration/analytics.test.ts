@@ -162,6 +162,16 @@ const RANKING_MONTHS: Row[] = Object.entries(QUALITY).flatMap(([month, quality])
   }),
 );
 
+/**
+ * October–December 2017: four of six small units perfect every month (100), an-i5 at 55, an-i6
+ * at 10. The bottom 3 of six reach the perfect four (rank 1, 3rd from the bottom): they tie at the
+ * cut, yet are never called in.
+ */
+const PERFECT_TIE: Record<string, number> = { i1: 2, i2: 2, i3: 2, i4: 2, i5: 1, i6: 0 };
+const PERFECT_TIE_MONTHS: Row[] = ['2017-10', '2017-11', '2017-12'].flatMap((month) =>
+  Object.entries(PERFECT_TIE).flatMap(([unit, good]) => [0, 1].map((k) => monthTicket(`an-${month}-${unit}-${k}`, `an-${unit}`, month, k < good))),
+);
+
 /** 18 August – 15 September 2020: topic 070101 every other day, then 12 on 15 September at one place; 070102 five a day. */
 const HOTSPOT_DAYS: Row[] = (() => {
   const rows: Row[] = [];
@@ -186,7 +196,7 @@ beforeAll(async () => {
   [supervisor, admin] = await Promise.all([sys.key('supervisor'), sys.key('admin')]);
   const { db } = sys.database;
   await db.insert(units).values(UNITS).onConflictDoNothing();
-  await db.insert(tickets).values([...MAY_AND_JUNE, ...RANKING_MONTHS, ...HOTSPOT_DAYS]).onConflictDoNothing();
+  await db.insert(tickets).values([...MAY_AND_JUNE, ...RANKING_MONTHS, ...PERFECT_TIE_MONTHS, ...HOTSPOT_DAYS]).onConflictDoNothing();
   await db
     .insert(ticketEvents)
     .values({ ticketId: 'an-j02', seq: 3, type: 'return_approved', at: sh('2020-06-02 09:20'), actor: { role: 'supervisor', id: 'k' }, data: { fromUnitId: 'an-muye', unitId: 'an-water' } })
@@ -395,6 +405,24 @@ describe('the interview rule (约谈)', () => {
       },
     ]);
     expect((await get('/v1/analytics/interviews?month=2020-02')).cases).toEqual([]);
+  });
+
+  it('never calls in a unit with a perfect score, though it ties at the bottom cut', async () => {
+    const dec = await get('/v1/analytics/rankings?month=2017-12');
+    expect(dec.small.entries.map((e: { id: string; score: number; rank: number; rankFromBottom: number }) => [e.id, e.score, e.rank, e.rankFromBottom])).toEqual([
+      ['an-i1', 100, 1, 3],
+      ['an-i2', 100, 1, 3],
+      ['an-i3', 100, 1, 3],
+      ['an-i4', 100, 1, 3],
+      ['an-i5', 55, 5, 2],
+      ['an-i6', 10, 6, 1],
+    ]);
+    expect(dec.small.blackList).toEqual(['an-i5', 'an-i6']);
+    const i = await get('/v1/analytics/interviews?month=2017-12');
+    expect(i.cases.map((c: { id: string; positions: { score: number }[] }) => [c.id, c.positions.map((p) => p.score)])).toEqual([
+      ['an-i5', [55, 55, 55]],
+      ['an-i6', [10, 10, 10]],
+    ]);
   });
 });
 

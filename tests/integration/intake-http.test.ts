@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { tickets } from '../../db/schema';
 import { DEFAULT_POLICY } from '../../domain/policy';
+import { shanghaiDay } from '../../domain/time';
 import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
@@ -101,6 +102,35 @@ describe('the classifier for agents', () => {
       body: { disposition: { action: 'answer', answer: res.body.proposal.knowledgeBase.answer } },
     });
     expect(answered.body.status).toBe('answered');
+  });
+});
+
+describe('answered without a classification', () => {
+  it("takes the classifier's type, topic and category, in the trail, on the row and in the by-type and by-topic figures", async () => {
+    const today = shanghaiDay(new Date());
+    const overview = () => sys.call('GET', `/v1/analytics/overview?from=${today}&to=${today}`, { key: supervisor }).then((r) => r.body);
+    const count = (breakdown: { key: string | null; tickets: number }[], key: string | null) => breakdown.find((b) => b.key === key)?.tickets ?? 0;
+    const before = await overview();
+
+    const res = await receive({
+      channel: 'phone',
+      caller: { phone: freshPhone() },
+      content: '请问社保卡丢了怎么补办？需要带什么材料',
+      disposition: { action: 'answer', answer: '携带身份证到社保服务大厅补办' },
+    });
+    expect(res.status).toBe(201);
+    const proposed = res.body.proposal.classification;
+    expect(proposed).toMatchObject({ type: 'consultation', topic: expect.any(String), category: expect.any(String) });
+    expect(res.body).toMatchObject({ status: 'answered', classification: proposed });
+    expect(types(res.body)).toEqual(['received', 'proposed', 'classified', 'answered']);
+    expect(res.body.events[2].data).toEqual({ ...proposed, source: 'classifier' });
+    const [row] = await sys.database.db.select().from(tickets).where(eq(tickets.id, res.body.id));
+    expect(row).toMatchObject({ status: 'answered', type: proposed.type, topic: proposed.topic, category: proposed.category });
+
+    const after = await overview();
+    expect(count(after.byType, 'consultation')).toBe(count(before.byType, 'consultation') + 1);
+    expect(count(after.byType, null)).toBe(count(before.byType, null));
+    expect(count(after.byTopic, proposed.topic)).toBe(count(before.byTopic, proposed.topic) + 1);
   });
 });
 

@@ -108,6 +108,8 @@ describe('a category A ticket under a policy of seconds', () => {
     const notices = await sys.database.db.select().from(supervisionNotices).where(eq(supervisionNotices.ticketId, id));
     expect(notices.map((n) => n.kind)).toEqual(['overdue']);
     expect(late.events.map((e: { type: string }) => e.type)).toEqual(['received', 'proposed', 'classified', 'dispatched', 'signed', 'near_due', 'overdue']);
+    // each carries the point it stands for; its `at` is when the worker got to it
+    expect(late.events.slice(-2).map((e: { data: { deadline: string } }) => e.data.deadline)).toEqual([t0.deadlines.nearDueAt, t0.deadlines.dueBy]);
 
     const reply = await sys.call('POST', `/v1/tickets/${id}/reply`, { key: waterKey, body: { result: 'resolved', reply: '已抢修' } });
     expect(reply.body).toMatchObject({ status: 'replied', reply: { onTime: false } });

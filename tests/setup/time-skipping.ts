@@ -9,6 +9,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TicketEvent } from '../../activities/tickets';
 import type { UnitNotification } from '../../activities/supervision';
 import { mayAutoDispatch, summarize } from '../../activities/intake';
+import { dataFailure } from '../../activities/data-errors';
+import { hasUnstorableText } from '../../domain/storable';
 import { DEFAULT_CLASSIFIER_DATA, DEMO_ROUTING_RULES, classify, route } from '../../domain/classifier';
 import { DEMO_UNITS } from '../../db/seed/demo-city';
 import { WorkingDayCalendar } from '../../domain/calendar';
@@ -58,6 +60,11 @@ export class FakeStore {
   }
 }
 
+/** As Postgres does, and the activities then fail for good (activities/data-errors.ts): NUL and lone surrogates. */
+function refuseUnstorable(written: unknown): void {
+  if (hasUnstorableText(written)) throw dataFailure({ code: '22P05', message: 'unsupported Unicode escape sequence' });
+}
+
 export async function createTimeSkippingEnv(
   overrides: Partial<Activities> = {},
   /** the run's prebuilt bundle (tests/setup/bundle.ts) in tests; the history recorder bundles itself */
@@ -72,6 +79,7 @@ export async function createTimeSkippingEnv(
   const store = new FakeStore();
   const activities: Activities = {
     async recordEvent({ event, snapshot }) {
+      refuseUnstorable({ event, snapshot });
       const trail = store.events.get(event.ticketId) ?? new Map<number, TicketEvent>();
       trail.set(event.seq, event);
       store.events.set(event.ticketId, trail);
@@ -91,6 +99,7 @@ export async function createTimeSkippingEnv(
       return callbackDeadline(store.calendar, store.policyAt(policyVersion).policy, new Date(repliedAt));
     },
     async issueSupervisionNotice(n) {
+      refuseUnstorable(n);
       if (!store.notices.some((x) => x.id === n.id)) store.notices.push(n);
     },
     async intake({ ticket, receivedAt }) {
@@ -107,6 +116,7 @@ export async function createTimeSkippingEnv(
       };
     },
     async notifyUnit(n) {
+      refuseUnstorable(n);
       store.notifications.set(n.id, n);
       return 'delivered';
     },

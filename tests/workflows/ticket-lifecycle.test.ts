@@ -58,6 +58,23 @@ describe('ticket workflow (time-skipping server, fake activities)', () => {
     expect(t.store.types(h.workflowId)).toEqual(['received', 'proposed', 'classified', 'answered']);
   });
 
+  it('a ticket answered or rejected without the agent\'s classification adopts the classifier\'s', async () => {
+    const answered = await t.startTicket({ content: '社保卡丢了怎么补办', disposition: { action: 'answer', answer: '可在政务服务大厅补办' } });
+    const rejected = await t.startTicket({ content: '邻居打架了，有人受伤' });
+    await rejected.executeUpdate(persistedUpdate);
+    await rejected.executeUpdate(triageUpdate, { args: [{ actor: agent, disposition: { action: 'reject', reason: '紧急警情', referral: '请拨打110' } }] });
+    for (const h of [answered, rejected]) {
+      const final: TicketState = await h.result();
+      expect(final.classification).toBeDefined();
+      expect(final.classification).toEqual(final.proposal!.classification);
+      const classified = t.store.trail(h.workflowId).find((e) => e.type === 'classified');
+      expect(classified?.data).toEqual({ ...final.proposal!.classification, source: 'classifier' });
+      expect(t.store.snapshots.get(h.workflowId)).toMatchObject({ classification: final.proposal!.classification });
+    }
+    expect(t.store.types(answered.workflowId)).toEqual(['received', 'proposed', 'classified', 'answered']);
+    expect(t.store.types(rejected.workflowId)).toEqual(['received', 'proposed', 'classified', 'rejected']);
+  });
+
   it('a ticket waits in triage until the agent rejects it with a referral', async () => {
     const h = await t.startTicket();
     await h.executeUpdate(persistedUpdate);

@@ -130,6 +130,31 @@ describe('timers', () => {
     await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
     expect(await h.result()).toMatchObject({ status: 'closed', callbackMissed: true });
   });
+
+  it('every step a timer raises records the deadline it stands for, apart from when it was processed', async () => {
+    const h = await dispatched('A'); // never signed: sign-off, near-due, due and escalation pass
+    const { deadlines } = await h.query(stateQuery);
+    await t.env.sleep(Date.parse(deadlines.escalateAt!) - (await t.env.currentTimeMs()) + MINUTE);
+    await eventually(h, (x) => x.escalated);
+    await sign(h);
+    const replied = await reply(h);
+    await t.env.sleep(Date.parse(replied.deadlines.callbackBy!) - (await t.env.currentTimeMs()) + MINUTE);
+    await eventually(h, (x) => x.callbackMissed);
+    const raised = t.store.trail(h.workflowId).filter((e) => e.actor.role === 'system' && e.data.deadline !== undefined);
+    expect(raised.map((e) => [e.type, e.data.deadline])).toEqual([
+      ['sign_overdue', deadlines.signBy],
+      ['urged', deadlines.signBy],
+      ['near_due', deadlines.nearDueAt],
+      ['overdue', deadlines.dueBy],
+      ['escalated', deadlines.escalateAt],
+      ['callback_missed', replied.deadlines.callbackBy],
+    ]);
+    for (const e of raised) expect(Date.parse(e.at)).toBeGreaterThanOrEqual(Date.parse(e.data.deadline as string));
+    // the fields they carried before stay
+    expect(raised[0]!.data).toMatchObject({ signBy: deadlines.signBy, unitId: 'water' });
+    expect(raised[3]!.data).toMatchObject({ dueBy: deadlines.dueBy });
+    expect(raised[5]!.data).toMatchObject({ callbackBy: replied.deadlines.callbackBy });
+  });
 });
 
 describe("unit requests and the center's decisions", () => {

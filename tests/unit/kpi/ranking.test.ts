@@ -101,6 +101,31 @@ describe('interview rule (约谈)', () => {
     expect(interviewCases([month('2025-12', bottom), month('2026-02', bottom), month('2026-03', bottom)], policy)).toEqual([]);
   });
 
+  it('never calls in a unit with a perfect score, though it ties at the bottom cut', () => {
+    // six large-group units, the same scores three months running: four at 100, then 90 and 70.
+    // Ranks: the 100s 1, e 5, f 6; from the bottom: f 1, e 2, the 100s 3 = the cut min(3, ⌊6/2⌋)
+    const scores = { a: 100, b: 100, c: 100, d: 100, e: 90, f: 70 };
+    const ranked = (m: string) => ({
+      month: m,
+      ranking: rankUnits(Object.entries(scores).map(([id, score]) => ({ id, tickets: 30, score })), policy),
+    });
+    const jan = ranked('2026-01');
+    expect(jan.ranking.large.entries.map((e) => [e.id, e.rank, e.rankFromBottom])).toEqual([
+      ['a', 1, 3],
+      ['b', 1, 3],
+      ['c', 1, 3],
+      ['d', 1, 3],
+      ['e', 5, 2],
+      ['f', 6, 1],
+    ]);
+    expect(jan.ranking.large.blackList).toEqual(['e', 'f']);
+    const cases = interviewCases([jan, ranked('2026-02'), ranked('2026-03')], policy);
+    expect(cases.map((c) => c.id)).toEqual(['e', 'f']);
+    expect(cases[0]!.positions).toEqual(
+      ['2026-01', '2026-02', '2026-03'].map((month) => ({ month, group: 'large', rankFromBottom: 2, score: 90 })),
+    );
+  });
+
   it('judges the streak ending with the latest month given', () => {
     const bottom = ['s', 't', 'u'];
     const cases = interviewCases(
