@@ -164,6 +164,8 @@ function lifecycle(n: number, unit: { id: string; key: string }): Lifecycle {
 
 interface FaultRecord {
   name: string;
+  /** when it struck, to read the servers' logs and the failures against */
+  at: string;
   /** share of the lifecycle steps settled when it struck */
   atProgress: number;
   requestsInFlight: number;
@@ -307,7 +309,7 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
         // the traffic stalled or ended: what is missing is reported below
         if (!reached || trafficDone) break;
         const before = client.retriesSeen;
-        const record = { name: fault.name, atProgress: settledSteps / totalSteps, requestsInFlight: client.inFlight, retriesDuring: 0, ms: 0 };
+        const record = { name: fault.name, at: new Date().toISOString(), atProgress: settledSteps / totalSteps, requestsInFlight: client.inFlight, retriesDuring: 0, ms: 0 };
         const t = Date.now();
         await fault.run(before);
         record.ms = Date.now() - t;
@@ -372,8 +374,10 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
           const id = l.ticketId;
           const row = rows.find((r) => r.id === id);
           const [record] = await sql`select status_code, released_at, resource_id from idempotency_records where key = ${f.idempotencyKey}`;
+          // the request's own earlier attempt may have moved the ticket on: a retry must replay, not be refused
+          const afterOwnAttempt = f.answer.status === 409 && f.answer.body?.error?.code === 'action_not_allowed' && f.answer.attempts.length > 1;
           problems.push(
-            `refused: lifecycle #${l.n}${l.rehandled ? ' (re-handled)' : ''} ${id ?? '(no ticket id)'} step ${f.step} (Idempotency-Key ${f.idempotencyKey})` +
+            `refused${afterOwnAttempt ? ' after an earlier attempt of the same request' : ''}: lifecycle #${l.n}${l.rehandled ? ' (re-handled)' : ''} ${id ?? '(no ticket id)'} step ${f.step} (Idempotency-Key ${f.idempotencyKey})` +
               ` → ${f.answer.status}${f.answer.gaveUp ? ' (client gave up at its deadline)' : ''} ${JSON.stringify(f.answer.body)}` +
               ` after attempts [${describeAttempts(f.answer.attempts)}];` +
               ` ticket row: ${row ? `${row.status}, seq ${row.last_event_seq}` : 'none'}; trail: ${(trails.get(id ?? '') ?? []).map((e) => e.type).join(' ')};` +
