@@ -34,6 +34,8 @@ export class RetryingClient {
   inFlight = 0;
   retriesSeen = 0;
   readonly retriesByStatus = new Map<string, number>();
+  /** set when retrying is pointless (a server process died on its own): clients stop retrying */
+  abandoned?: string;
 
   constructor(
     private readonly baseUrl: string,
@@ -81,7 +83,7 @@ export class RetryingClient {
       const label = status === 0 ? 'network' : `${status}${code ? ` ${code}` : ''}`;
       this.retriesByStatus.set(label, (this.retriesByStatus.get(label) ?? 0) + 1);
       const wait = retryAfter && /^\d+$/.test(retryAfter) ? Math.min(Number(retryAfter) * 1000, MAX_RETRY_AFTER_MS) : backoff(n);
-      if (Date.now() + wait > this.opts.deadline) return { status, body: parsed, attempts, gaveUp: true };
+      if (Date.now() + wait > this.opts.deadline || this.abandoned) return { status, body: parsed, attempts, gaveUp: true };
       await sleep(wait);
     }
   }

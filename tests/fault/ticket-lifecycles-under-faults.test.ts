@@ -231,6 +231,18 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
       let trafficDone = false;
       void traffic.then(() => (trafficDone = true));
 
+      // a server process that dies on its own (not by a fault below) is a finding: stop early and report it
+      let faultOn: Proc | undefined;
+      const crashes: string[] = [];
+      const watch = setInterval(() => {
+        for (const p of [api, worker, temporal]) {
+          if (p !== faultOn && !p.running && !crashes.some((c) => c.startsWith(`the ${p.name} `))) {
+            crashes.push(`the ${p.name} process died on its own at ${new Date().toISOString()}:\n${p.lastLines(15)}`);
+            client.abandoned = `${p.name} died`;
+          }
+        }
+      }, 250);
+
       // ---- the faults, each when the traffic has come that far, each waited out until recovered
       const retriedSince = (before: number) => () => client.retriesSeen > before;
       /** keeps a server down until some client has felt it (bounded: traffic may be between requests) */
@@ -299,7 +311,7 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
       for (const fault of faults) {
         const reached = await waitFor(
           `${fault.at * 100}% of the steps`,
-          () => trafficDone || settledSteps >= fault.at * totalSteps,
+          () => trafficDone || client.abandoned !== undefined || settledSteps >= fault.at * totalSteps,
           Math.max(0, trafficDeadline - Date.now()),
           50,
         ).then(
@@ -307,11 +319,12 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
           () => false,
         );
         // the traffic stalled or ended: what is missing is reported below
-        if (!reached || trafficDone) break;
+        if (!reached || trafficDone || client.abandoned) break;
         const before = client.retriesSeen;
         const record = { name: fault.name, at: new Date().toISOString(), atProgress: settledSteps / totalSteps, requestsInFlight: client.inFlight, retriesDuring: 0, ms: 0 };
         const t = Date.now();
-        await fault.run(before);
+        faultOn = fault.name.includes('worker') ? worker : fault.name.includes('Temporal') ? temporal : undefined;
+        await fault.run(before).finally(() => (faultOn = undefined));
         record.ms = Date.now() - t;
         record.retriesDuring = client.retriesSeen - before;
         faultRecords.push(record);
@@ -321,7 +334,8 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
 
       // ---- what became of it, from Temporal and Postgres themselves
       const problems: string[] = [];
-      for (const p of [api, worker, temporal]) if (!p.running) problems.push(`the ${p.name} process is not running:\n${p.lastLines(20)}`);
+      clearInterval(watch);
+      problems.push(...crashes);
 
       const sql = postgres(databaseUrl, { max: 2, onnotice: () => undefined });
       const temporalClient: Client = await connectClient(temporalAddress, 'default');
