@@ -38,13 +38,16 @@ const LIFECYCLES = 100;
 /** every 4th lifecycle is called back dissatisfied, re-handled, replied again and then satisfied */
 const REHANDLED_EVERY = 4;
 /** enough clients that the tickets stalled by a fault (an activity lost with a killed worker waits out its 30 s timeout) do not stall the rest */
-const CONCURRENCY = 16;
+const CONCURRENCY = 20;
 /** short, so that a missing worker turns into 503s (and retries) quickly */
 const ACTION_TIMEOUT_MS = 8_000;
-/** every lifecycle must be done by then, faults included */
-const TRAFFIC_BUDGET_MS = 170_000;
+/**
+ * every lifecycle must be done by then, faults included. Measured with a load average of 12–15 on
+ * 2 cores: 127 s without faults, about 40 s more with them.
+ */
+const TRAFFIC_BUDGET_MS = 190_000;
 /** after the traffic: workflows to finish, visibility to catch up */
-const SETTLE_BUDGET_MS = 25_000;
+const SETTLE_BUDGET_MS = 20_000;
 
 const runTag = crypto.randomBytes(3).toString('hex');
 const dir = tempDir('hotline-fault-');
