@@ -52,6 +52,7 @@ export class Proc {
   private exited?: Promise<void>;
   private tail: string[] = [];
   private waiters: { match: (line: string) => boolean; resolve: () => void }[] = [];
+  private counters: { match: (line: string) => boolean; count: number }[] = [];
 
   constructor(
     readonly name: string,
@@ -84,6 +85,7 @@ export class Proc {
       for (const line of lines) {
         this.tail.push(line);
         if (this.tail.length > 200) this.tail.shift();
+        for (const c of this.counters) if (c.match(line)) c.count += 1;
         this.waiters = this.waiters.filter((w) => {
           if (!w.match(line)) return true;
           w.resolve();
@@ -116,6 +118,13 @@ export class Proc {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Counts the lines of output that match from now on, across restarts. */
+  count(match: (line: string) => boolean): () => number {
+    const counter = { match, count: 0 };
+    this.counters.push(counter);
+    return () => counter.count;
   }
 
   /** Sends a signal to the whole process group and waits for the exit; SIGKILL after graceMs. */
