@@ -50,7 +50,8 @@ const TRAFFIC_BUDGET_MS = 200_000;
 const SETTLE_BUDGET_MS = 20_000;
 
 const runTag = crypto.randomBytes(3).toString('hex');
-const dir = tempDir('hotline-fault-');
+/** made in beforeAll: collecting the tests (vitest list) must leave nothing behind */
+let dir: string;
 let pg: PostgresCluster;
 let temporal: Proc;
 let api: Proc;
@@ -68,6 +69,7 @@ const killAll = () => {
 process.once('exit', killAll);
 
 beforeAll(async () => {
+  dir = tempDir('hotline-fault-');
   pg = new PostgresCluster(dir, await freePort());
   await pg.init();
   await pg.start();
@@ -103,7 +105,7 @@ afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
   await temporal?.stop();
   if (pg) await pg.stopAsync('fast').catch(() => pg.stopQuietly());
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
   process.removeListener('exit', killAll);
 }, 60_000);
 
