@@ -255,6 +255,7 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
           }
         }
       }, 250);
+      watch.unref();
 
       // ---- the faults, each when the traffic has come that far, each waited out until recovered
       const activityFailures = worker.count(logMessage('Activity failed'));
