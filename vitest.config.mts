@@ -27,6 +27,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'fault',
+          // its own Postgres cluster, Temporal dev server, API and worker processes: no globalSetup
+          include: ['tests/fault/**/*.test.ts'],
+          // after the other projects: it kills and restarts servers under a time budget, best not
+          // shared with the integration tests' load on a small machine
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });
