@@ -107,6 +107,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       e = new HttpError(500, 'internal', 'internal error');
     }
     if (e.status === 503) res.setHeader('Retry-After', '5');
-    res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
+    // a handler may have set up another kind of response (a CSV download) before it failed
+    res.removeHeader('Content-Disposition');
+    res.type('json').status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
   };
 }

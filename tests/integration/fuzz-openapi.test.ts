@@ -1,0 +1,82 @@
+/**
+ * The served OpenAPI document under a schema fuzzer: schemathesis generates requests from
+ * /openapi.json, valid and invalid, as each role, against a real server and worker with a database
+ * and Temporal namespace of their own (the fuzzer rewrites the policy, the calendar and the
+ * routing table, which the other files read). A run fails on any 5xx, any status, media type,
+ * header or body the document does not describe, and any request the document forbids that the
+ * server accepts. Bounded for CI: a fixed seed, few examples per operation, one worker.
+ */
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../domain/ticket';
+import { findOnPath } from '../../platform/temporal';
+import { startSystem, type TestSystem } from '../setup/system';
+
+const CLI = findOnPath('schemathesis') ?? findOnPath('st');
+const INSTALL_HINT = 'schemathesis is not installed: run `pip install schemathesis` (.ci/run does) and put its `schemathesis` command on PATH';
+
+/** What every response must satisfy; positive_data_acceptance is left out, as an unknown id is rightly a 404 or 422. */
+const CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_headers_conformance',
+  'response_schema_conformance',
+  'negative_data_rejection',
+];
+/** The longest one role's run may take on a busy 2-core machine. */
+const RUN_TIMEOUT_MS = 8 * 60_000;
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startSystem({ isolated: true });
+});
+afterAll(() => sys?.stop());
+
+/** One schemathesis run with this API key; its report is what a failing test shows. */
+function fuzz(apiKey: string): Promise<{ exitCode: number; report: string }> {
+  const args = [
+    'run',
+    `${sys.baseUrl}/openapi.json`,
+    '--header',
+    `Authorization: Bearer ${apiKey}`,
+    '--checks',
+    CHECKS.join(','),
+    '--phases',
+    'coverage,fuzzing',
+    '--max-examples',
+    '10',
+    '--seed',
+    '12345',
+    '--generation-deterministic',
+    '--generation-database',
+    'none',
+    // schemathesis's Python crashes now and then compiling patterns on several threads at once
+    '--workers',
+    '1',
+    '--request-timeout',
+    '30',
+    '--no-color',
+  ];
+  return new Promise((resolve) => {
+    execFile(CLI!, args, { timeout: RUN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const exitCode = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ exitCode, report: `${stdout}${stderr}` });
+    });
+  });
+}
+
+describe('the OpenAPI document holds under a schema fuzzer', () => {
+  for (const role of ROLES) {
+    it(
+      `as ${role}: no 5xx, no response the document does not describe, no forbidden request accepted`,
+      async () => {
+        if (!CLI) expect.fail(INSTALL_HINT);
+        const key = role === 'admin' ? sys.adminKey : await sys.key(role, role === 'unit' ? 'xx-water' : undefined);
+        const { exitCode, report } = await fuzz(key);
+        expect(exitCode, report).toBe(0);
+      },
+      RUN_TIMEOUT_MS + 30_000,
+    );
+  }
+});
