@@ -32,6 +32,8 @@ const ruleInput = z.object({
   coUnitIds: z.array(unitIdSchema).max(20).default([]),
 });
 const ruleView = ruleInput.extend({ id: z.number().int() });
+/** A routing rule's id as a path parameter: a positive Postgres integer. */
+const ruleIdParam = { ruleId: z.coerce.number().int().positive().max(2_147_483_647) };
 const kbInput = z.object({
   id: z.string().regex(/^[\w-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, "_" or "-"').optional(),
   topic: topicSchema,
@@ -121,6 +123,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'put',
     path: '/v1/admin/routing-rules/:ruleId',
+    params: ruleIdParam,
     tag: 'admin',
     summary: 'Replace a routing rule',
     roles: ['admin'],
@@ -131,7 +134,7 @@ export function classificationRoutes(api: Api, db: Db): void {
       const [row] = await db
         .update(routingRules)
         .set({ ...body, updatedAt: new Date() })
-        .where(eq(routingRules.id, Number(params.ruleId) || -1))
+        .where(eq(routingRules.id, Number(params.ruleId)))
         .returning();
       if (!row) throw notFound(`routing rule ${params.ruleId}`);
       const { updatedAt: _, ...rule } = row;
@@ -141,12 +144,13 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/routing-rules/:ruleId',
+    params: ruleIdParam,
     tag: 'admin',
     summary: 'Remove a routing rule',
     roles: ['admin'],
     response: ruleView,
     handler: async ({ params }) => {
-      const [row] = await db.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId) || -1)).returning();
+      const [row] = await db.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId))).returning();
       if (!row) throw notFound(`routing rule ${params.ruleId}`);
       const { updatedAt: _, ...rule } = row;
       return rule;

@@ -210,6 +210,12 @@ describe('admin writes', () => {
     expect((await get('/v1/admin/policy')).body.version).toBe(before.body.version);
   });
 
+  it('a routing rule id beyond a Postgres integer is a 400 naming it', async () => {
+    const res = await sys.call('DELETE', '/v1/admin/routing-rules/99999999999', { key: sys.adminKey });
+    expect(res.status).toBe(400);
+    expect(paths(res)).toEqual(['ruleId']);
+  });
+
   it('a knowledge-base entry with NUL in a pattern is a 400 naming it', async () => {
     const res = await sys.call('POST', '/v1/admin/knowledge-base', {
       key: sys.adminKey,
