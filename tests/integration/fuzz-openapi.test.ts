@@ -42,6 +42,24 @@ afterAll(async () => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
+/**
+ * Ids that exist, for the path parameters of those names, so that the actions and admin writes
+ * are fuzzed on a real ticket, unit and entry rather than answered 404 (schemathesis reads
+ * schemathesis.toml from its working directory).
+ */
+async function pinExistingIds(): Promise<void> {
+  const ticket = await sys.call('POST', '/v1/tickets', {
+    key: await sys.key('agent'),
+    body: { channel: 'phone', content: '红旗区向阳小区3号楼停水两天了', regionCode: '410702', disposition: { action: 'dispatch', unitId: 'xx-water' } },
+  });
+  expect(ticket.status).toBe(201);
+  const parameters = { 'path.id': ticket.body.id, 'path.unitId': 'xx-water', 'path.entryId': 'kb-social-card-apply' };
+  fs.writeFileSync(
+    path.join(workDir, 'schemathesis.toml'),
+    `[parameters]\n${Object.entries(parameters).map(([name, value]) => `"${name}" = "${value}"`).join('\n')}\n`,
+  );
+}
+
 /** One schemathesis run with this API key; its report is what a failing test shows. */
 function fuzz(apiKey: string): Promise<{ exitCode: number; report: string }> {
   const args = [
@@ -79,6 +97,7 @@ describe('the OpenAPI document holds under a schema fuzzer', () => {
       async () => {
         if (!CLI) expect.fail(INSTALL_HINT);
         const key = role === 'admin' ? sys.adminKey : await sys.key(role, role === 'unit' ? 'xx-water' : undefined);
+        await pinExistingIds();
         const { exitCode, report } = await fuzz(key);
         expect(exitCode, report).toBe(0);
       },
