@@ -4,26 +4,29 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { apiKeys, units } from '../db/schema';
-import { ROLES, UNIT_LEVELS, regionCodeSchema, unitIdSchema } from '../domain/ticket';
+import { ROLES, UNIT_LEVELS, regionCodeSchema, text, unitIdSchema } from '../domain/ticket';
 import { hashKey, newApiKey } from './auth';
 import { HttpError, notFound } from './errors';
-import { assertUnitsExist, unitRefs } from './references';
+import { assertReferencesExist, unitRefs } from './references';
 import type { Api } from './route';
 import { apiKeyView, unitView } from './views';
 
 const unitInput = z.object({
   id: unitIdSchema.optional().describe('assigned when absent'),
-  name: z.string().trim().min(1).max(200),
+  name: text(200),
   level: z.enum(UNIT_LEVELS),
   parentId: unitIdSchema.optional(),
   regionCode: regionCodeSchema,
   webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
-const unitPatch = unitInput.omit({ id: true }).partial();
+const unitPatch = unitInput
+  .omit({ id: true })
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, `name at least one field to change: ${Object.keys(unitInput.shape).filter((f) => f !== 'id').join(', ')}`);
 
 const apiKeyInput = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: text(200),
     role: z.enum(ROLES),
     unitId: unitIdSchema.optional(),
   })
@@ -62,7 +65,7 @@ export function adminRoutes(api: Api, db: Db): void {
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
-      if (body.parentId) await assertUnitsExist(db, [{ path: 'parentId', id: body.parentId }]);
+      if (body.parentId) await assertReferencesExist(db, [{ kind: 'unit', path: 'parentId', id: body.parentId }]);
       const id = body.id ?? `u-${crypto.randomBytes(5).toString('hex')}`;
       const [row] = await db
         .insert(units)
@@ -107,7 +110,7 @@ export function adminRoutes(api: Api, db: Db): void {
     body: unitPatch,
     response: unitView,
     handler: async ({ params, body }) => {
-      if (body.parentId) await assertUnitsExist(db, [{ path: 'parentId', id: body.parentId }]);
+      if (body.parentId) await assertReferencesExist(db, [{ kind: 'unit', path: 'parentId', id: body.parentId }]);
       const [row] = await db.update(units).set(body).where(eq(units.id, params.unitId!)).returning();
       if (!row) throw notFound(`unit ${params.unitId}`);
       return toUnit(row);
@@ -125,7 +128,7 @@ export function adminRoutes(api: Api, db: Db): void {
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
-      await assertUnitsExist(db, unitRefs('', body.unitId));
+      await assertReferencesExist(db, unitRefs('', body.unitId));
       const key = newApiKey();
       const id = `key-${crypto.randomBytes(6).toString('hex')}`;
       await db.insert(apiKeys).values({ id, name: body.name, role: body.role, unitId: body.unitId, keyHash: hashKey(key) });

@@ -9,9 +9,9 @@ import type { Db } from '../db/client';
 import { currentPolicy } from '../db/policy';
 import { DEFAULT_REPEAT_MIN, hotspotFindings, interviews, monthlyRanking, overviewWithChanges } from '../db/analytics';
 import { findReport, listReports } from '../db/reports';
-import { isoDaySchema } from '../domain/calendar';
+import { isoDaySchema, isoMonthSchema } from '../domain/calendar';
 import { hotspotBaseline, shanghaiDayRange } from '../domain/kpi';
-import { REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportRange } from '../domain/reports';
+import { REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportIdSchema, reportRange } from '../domain/reports';
 import {
   hotspotsView,
   interviewsView,
@@ -47,10 +47,10 @@ const dayRange = z
     message: `a period is at most ${MAX_DAYS} days`,
   });
 
-const monthParam = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const monthParam = isoMonthSchema;
 const levelParam = z.enum(['unit', 'county']).default('unit').describe('units (承办单位), or counties by region code');
 
-const reportCursor = cursorCodec(z.object({ start: isoDaySchema, id: z.string() }));
+const reportCursor = cursorCodec(z.object({ start: isoDaySchema, id: reportIdSchema }));
 
 export interface AnalyticsDeps {
   db: Db;

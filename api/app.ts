@@ -13,6 +13,7 @@ import type { Metrics } from '../platform/metrics';
 import { adminRoutes } from './admin';
 import { analyticsRoutes } from './analytics';
 import { authenticate } from './auth';
+import { jsonBody } from './body';
 import { errorBody } from './views';
 import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
@@ -89,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });
   registry.register('Error', errorBody);
   const v1 = express.Router();
-  v1.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
+  v1.use(jsonBody(deps.bodyLimit ?? '1mb'));
   v1.use(authenticate(db, deps.adminApiKey));
   // per API key, in this process's memory: with several API replicas each applies its own limit
   v1.use(

@@ -8,9 +8,9 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { knowledgeBase, routingRules, topics } from '../db/schema';
 import { proposeFor, summarize } from '../activities/intake';
-import { regionCodeSchema, topicSchema, unitIdSchema } from '../domain/ticket';
+import { regionCodeSchema, text, topicSchema, unitIdSchema } from '../domain/ticket';
 import { HttpError, notFound } from './errors';
-import { assertTopicExists, assertUnitsExist, unitRefs } from './references';
+import { assertReferencesExist, unitRefs } from './references';
 import type { Api } from './route';
 
 const proposalView = z.object({
@@ -32,12 +32,14 @@ const ruleInput = z.object({
   coUnitIds: z.array(unitIdSchema).max(20).default([]),
 });
 const ruleView = ruleInput.extend({ id: z.number().int() });
+/** A routing rule's id as a path parameter: a positive Postgres integer. */
+const ruleIdParam = { ruleId: z.coerce.number().int().positive().max(2_147_483_647) };
 const kbInput = z.object({
-  id: z.string().regex(/^[\w-]{1,64}$/).optional(),
+  id: z.string().regex(/^[\w-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, "_" or "-"').optional(),
   topic: topicSchema,
-  question: z.string().trim().min(1).max(500),
-  patterns: z.array(z.string().trim().min(1).max(100)).min(1).max(50).describe('key phrases; "a|b" means either'),
-  answer: z.string().trim().min(1).max(5000),
+  question: text(500),
+  patterns: z.array(text(100)).min(1).max(50).describe('key phrases; "a|b" means either'),
+  answer: text(5000),
 });
 const kbView = kbInput.required({ id: true });
 
@@ -49,7 +51,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     summary: "The classifier's proposal for a text, without creating a ticket",
     description: 'Type, topic, urgency category, region, out-of-scope, confidences, a knowledge-base answer when one fits, and the route.',
     roles: ['agent'],
-    body: z.object({ content: z.string().trim().min(1).max(10000), address: z.string().max(500).optional(), regionCode: regionCodeSchema.optional() }),
+    body: z.object({ content: text(10000), address: text(500).optional(), regionCode: regionCodeSchema.optional() }),
     response: proposalView,
     handler: async ({ body }) => {
       const { proposal, route } = await proposeFor(db, body);
@@ -73,13 +75,13 @@ export function classificationRoutes(api: Api, db: Db): void {
     tag: 'admin',
     summary: 'Add a topic under an existing parent (a 4-digit middle under its 2-digit major, a 6-digit minor under its middle)',
     roles: ['admin'],
-    body: z.object({ code: topicSchema, name: z.string().trim().min(1).max(100) }),
+    body: z.object({ code: topicSchema, name: text(100) }),
     response: topicView,
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
       const parentCode = body.code.length > 2 ? body.code.slice(0, body.code.length - 2) : null;
-      if (parentCode) await assertTopicExists(db, parentCode, 'code');
+      if (parentCode) await assertReferencesExist(db, [{ kind: 'topic', path: 'code', id: parentCode }]);
       const [row] = await db.insert(topics).values({ ...body, parentCode }).onConflictDoNothing().returning();
       if (!row) throw new HttpError(409, 'already_exists', `topic ${body.code} already exists`, [{ path: 'code', message: 'already exists' }]);
       return row;
@@ -99,8 +101,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     }),
   });
   async function checkRule(body: z.infer<typeof ruleInput>) {
-    await assertTopicExists(db, body.topic, 'topic');
-    await assertUnitsExist(db, unitRefs('', body.unitId, body.coUnitIds));
+    await assertReferencesExist(db, [{ kind: 'topic', path: 'topic', id: body.topic }, ...unitRefs('', body.unitId, body.coUnitIds)]);
   }
   api.endpoint({
     method: 'post',
@@ -122,6 +123,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'put',
     path: '/v1/admin/routing-rules/:ruleId',
+    params: ruleIdParam,
     tag: 'admin',
     summary: 'Replace a routing rule',
     roles: ['admin'],
@@ -132,7 +134,7 @@ export function classificationRoutes(api: Api, db: Db): void {
       const [row] = await db
         .update(routingRules)
         .set({ ...body, updatedAt: new Date() })
-        .where(eq(routingRules.id, Number(params.ruleId) || -1))
+        .where(eq(routingRules.id, Number(params.ruleId)))
         .returning();
       if (!row) throw notFound(`routing rule ${params.ruleId}`);
       const { updatedAt: _, ...rule } = row;
@@ -142,12 +144,13 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/routing-rules/:ruleId',
+    params: ruleIdParam,
     tag: 'admin',
     summary: 'Remove a routing rule',
     roles: ['admin'],
     response: ruleView,
     handler: async ({ params }) => {
-      const [row] = await db.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId) || -1)).returning();
+      const [row] = await db.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId))).returning();
       if (!row) throw notFound(`routing rule ${params.ruleId}`);
       const { updatedAt: _, ...rule } = row;
       return rule;
@@ -174,7 +177,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     status: 201,
     idempotent: true,
     handler: async ({ body }) => {
-      await assertTopicExists(db, body.topic, 'topic');
+      await assertReferencesExist(db, [{ kind: 'topic', path: 'topic', id: body.topic }]);
       const id = body.id ?? `kb-${crypto.randomBytes(5).toString('hex')}`;
       const [row] = await db.insert(knowledgeBase).values({ ...body, id }).onConflictDoNothing().returning();
       if (!row) throw new HttpError(409, 'already_exists', `entry ${id} already exists`, [{ path: 'id', message: 'already exists' }]);
@@ -191,7 +194,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     body: kbInput.omit({ id: true }),
     response: kbView,
     handler: async ({ params, body }) => {
-      await assertTopicExists(db, body.topic, 'topic');
+      await assertReferencesExist(db, [{ kind: 'topic', path: 'topic', id: body.topic }]);
       const [row] = await db
         .update(knowledgeBase)
         .set({ ...body, updatedAt: new Date() })

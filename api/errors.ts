@@ -3,6 +3,7 @@
  * always a 4xx naming the field; a dependency that is down is a 503 that can be retried.
  */
 import type { ErrorRequestHandler } from 'express';
+import postgres from 'postgres';
 import { z } from '../domain/zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -34,7 +35,13 @@ export const unprocessable = (path: string, message: string) =>
 
 /** Parses input with a zod schema, or throws a 400 that names every offending field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.infer<S> {
-  const result = schema.safeParse(input);
+  let result: z.ZodSafeParseResult<z.infer<S>>;
+  try {
+    result = schema.safeParse(input);
+  } catch (err) {
+    // a refinement that cannot read the value (e.g. a date that is no date): the input is at fault
+    throw new HttpError(400, 'validation_failed', `invalid ${where}: ${(err as Error).message}`, [{ path: where, message: (err as Error).message }]);
+  }
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || where, message: i.message }));
   const first = details[0]!;
@@ -62,15 +69,37 @@ export function isUnavailable(err: unknown): boolean {
   return cause !== undefined && cause !== err && isUnavailable(cause);
 }
 
+/**
+ * A value Postgres refused as data (SQLSTATE class 22: NUL in text, a date or number out of range,
+ * a string too long): bad input that got past validation. Found under drizzle's wrapper.
+ */
+function postgresDataException(err: unknown): InstanceType<typeof postgres.PostgresError> | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (e instanceof postgres.PostgresError && e.code.startsWith('22')) return e;
+  }
+  return undefined;
+}
+
+/** Express's and body-parser's own client errors: a path parameter that does not decode, an aborted body. */
+const isClientHttpError = (err: unknown): err is Error & { status: number } => {
+  const status = (err as { status?: unknown } | undefined)?.status;
+  return err instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+};
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let e: HttpError;
     const temporal = fromTemporal(err);
+    const dataException = postgresDataException(err);
     if (err instanceof HttpError) e = err;
-    else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${err.message}`);
-    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'body_too_large', `the body exceeds the limit of ${err.limit} bytes`);
-    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message);
-    else if (temporal) e = temporal;
+    else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${err.message}`, [{ path: 'body', message: err.message }]);
+    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'body_too_large', `the body exceeds the limit of ${err.limit} bytes`, [{ path: 'body', message: `exceeds ${err.limit} bytes` }]);
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message, [{ path: 'Content-Type', message: err.message }]);
+    else if (isClientHttpError(err)) e = new HttpError(err.status, 'bad_request', err.message, [{ path: 'type' in err ? 'body' : 'path', message: err.message }]);
+    else if (dataException) {
+      const path = dataException.column_name ?? (req.body === undefined ? 'query' : 'body');
+      e = new HttpError(400, 'validation_failed', `invalid ${path}: ${dataException.message}`, [{ path, message: dataException.message }]);
+    } else if (temporal) e = temporal;
     else if (err instanceof WorkflowNotFoundError) e = notFound('the ticket workflow');
     else if (isUnavailable(err)) e = new HttpError(503, 'unavailable', 'a dependency (Postgres or Temporal) is unavailable; retry later');
     else {
@@ -78,6 +107,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       e = new HttpError(500, 'internal', 'internal error');
     }
     if (e.status === 503) res.setHeader('Retry-After', '5');
-    res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
+    // a handler may have set up another kind of response (a CSV download) before it failed
+    res.removeHeader('Content-Disposition');
+    res.type('json').status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
   };
 }

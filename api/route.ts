@@ -5,9 +5,9 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../domain/zod';
-import type { Role } from '../domain/ticket';
+import { UNREADABLE_TEXT_MESSAGE, isReadableText, type Role } from '../domain/ticket';
 import { errorBody } from './views';
-import { parse } from './errors';
+import { HttpError, parse, type ErrorDetail } from './errors';
 import { requireRole } from './auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -21,6 +21,8 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   tag: string;
   roles: Role[];
   body?: B;
+  /** Path parameters that are not any string (e.g. a numeric id): validated (400 naming them) and documented. */
+  params?: Record<string, z.ZodType>;
   /**
    * A body the handler reads itself from the request stream (`req`), by media type, e.g. a
    * streamed NDJSON upload: documented, not parsed or validated here.
@@ -49,14 +51,65 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
 }
 
 const ERRORS: Record<number, string> = {
-  400: 'malformed JSON or validation failed',
+  400: 'malformed JSON, unknown query parameter, or validation failed; `details` names each field',
   401: 'missing or invalid API key',
   403: 'the key may not do this',
   404: 'not found (or not visible to this unit)',
   409: "the ticket's status does not allow this action",
   422: 'well-formed but impossible (e.g. unknown unit id)',
+  429: 'too many requests with this API key; retry after `Retry-After` seconds',
   503: 'Postgres or Temporal is unavailable; retry',
 };
+/** The errors only a request with a body can meet. */
+const BODY_ERRORS: Record<number, string> = {
+  413: 'the body is larger than the limit',
+  415: 'the body is not of a media type this endpoint reads (JSON in UTF-8, unless documented otherwise)',
+};
+
+/**
+ * The fields of a request that hold text no person types (NUL and other control characters,
+ * unpaired surrogates), in names and values alike. One check for every string of every request,
+ * so no endpoint depends on its schema remembering it.
+ */
+function unreadableFields(value: unknown, path: string, found: ErrorDetail[]): void {
+  if (typeof value === 'string') {
+    if (!isReadableText(value)) found.push({ path, message: UNREADABLE_TEXT_MESSAGE });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => unreadableFields(item, path ? `${path}.${i}` : String(i), found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [name, item] of Object.entries(value)) {
+      const at = path ? `${path}.${name}` : name;
+      if (!isReadableText(name)) found.push({ path: at, message: `the name ${UNREADABLE_TEXT_MESSAGE}` });
+      else unreadableFields(item, at, found);
+    }
+  }
+}
+
+/**
+ * Refuses what no endpoint reads, before anything acts on the request: a body of another media
+ * type than JSON (415), a query parameter the endpoint does not declare (400), and unreadable text
+ * anywhere in the path, the query or the body (400 naming the field).
+ */
+function acceptableInput(e: { body?: z.ZodType; query?: z.ZodType }): RequestHandler {
+  const knownQuery = new Set(e.query ? Object.keys((e.query as unknown as z.ZodObject).shape) : []);
+  return (req, _res, next) => {
+    if (e.body && req.is('application/json') === false) {
+      throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [
+        { path: 'Content-Type', message: `must be application/json, not ${req.get('content-type')}` },
+      ]);
+    }
+    const found: ErrorDetail[] = Object.keys(req.query)
+      .filter((name) => !knownQuery.has(name))
+      .map((name) => ({
+        path: name,
+        message: knownQuery.size ? `unknown query parameter; this endpoint reads ${[...knownQuery].join(', ')}` : 'this endpoint reads no query parameters',
+      }));
+    // fields are named as the validation names them: a parameter by its name, a body field by its path
+    for (const part of [req.params, req.query, req.body]) unreadableFields(part, '', found);
+    if (found.length) throw new HttpError(400, 'validation_failed', `invalid request: ${found[0]!.path}: ${found[0]!.message}`, found);
+    next();
+  };
+}
 
 export class Api {
   constructor(
@@ -75,7 +128,8 @@ export class Api {
     const params = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const status = e.status ?? 200;
     const request: RouteConfig['request'] = {};
-    if (params.length) request.params = z.object(Object.fromEntries(params.map((p) => [p, z.string()])));
+    const paramSchema = z.object(Object.fromEntries(params.map((p) => [p, e.params?.[p] ?? z.string()])));
+    if (params.length) request.params = paramSchema;
     if (e.query) request.query = e.query as unknown as z.ZodObject;
     if (e.body) request.body = { required: true, content: { 'application/json': { schema: e.body } } };
     if (e.streamedBody) {
@@ -104,19 +158,21 @@ export class Api {
           },
         },
         ...Object.fromEntries(
-          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [code, { description: r.description, content: { 'application/json': { schema: r.schema } } }]),
-        ),
-        ...Object.fromEntries(
-          Object.entries(ERRORS).map(([code, description]) => [
+          Object.entries({ ...ERRORS, ...(e.body || e.streamedBody ? BODY_ERRORS : {}) }).map(([code, description]) => [
             code,
             { description, content: { 'application/json': { schema: errorBody } } },
           ]),
         ),
+        // an endpoint's own answers (e.g. 202 of an asynchronous import) say more than the generic ones
+        ...Object.fromEntries(
+          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [code, { description: r.description, content: { 'application/json': { schema: r.schema } } }]),
+        ),
       },
     });
-    const guards = e.idempotent ? [requireRole(...e.roles), this.idempotency] : [requireRole(...e.roles)];
+    const guards = [requireRole(...e.roles), acceptableInput(e), ...(e.idempotent ? [this.idempotency] : [])];
     if (!e.path.startsWith(this.mountPath + '/')) throw new Error(`${e.path} is outside ${this.mountPath}`);
     this.router[e.method](e.path.slice(this.mountPath.length), ...guards, async (req: Request, res: Response) => {
+      if (e.params) parse(paramSchema, req.params, 'path');
       const body = e.body ? parse(e.body, req.body, 'body') : undefined;
       const query = e.query ? parse(e.query, req.query, 'query') : undefined;
       const result = await e.handler({ req, res, body: body as z.infer<B>, query: query as z.infer<Q>, params: req.params as Record<string, string> });

@@ -7,10 +7,11 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { calendarOverrides, notifications, tickets } from '../db/schema';
 import { calendarOverridesOf, currentPolicy, loadCalendar, savePolicy } from '../db/policy';
-import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, isoDaySchema } from '../domain/calendar';
+import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
-import { durationSchema, policySchema } from '../domain/policy';
+import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
 import { OPEN_STATUSES, WITH_UNIT } from '../domain/lifecycle';
+import { ticketIdSchema } from '../domain/ticket';
 import { notFound } from './errors';
 import type { Api } from './route';
 import { ticketSummaryView, toTicketSummary } from './views';
@@ -68,16 +69,19 @@ export function supervisionRoutes(api: Api, db: Db): void {
     summary: 'When a limit started at `from` ends, on the working-day calendar (Asia/Shanghai)',
     description: '"N working days" ends at the end (23:59:59.999 Asia/Shanghai) of the Nth working day after the start day.',
     roles: ['agent', 'supervisor', 'unit', 'admin'],
-    query: z.object({
-      from: z.iso.datetime({ offset: true }).describe('start, e.g. 2026-09-30T15:00:00+08:00'),
-      amount: z.coerce.number().positive(),
-      unit: durationSchema.shape.unit,
-    }),
+    // the limit is bounded as a policy duration is
+    query: z
+      .object({
+        from: instantSchema.describe('start, e.g. 2026-09-30T15:00:00+08:00'),
+        amount: z.coerce.number().positive(),
+        unit: z.enum(DURATION_UNITS),
+      })
+      .refine(withinAYear, { path: ['amount'], message: WITHIN_A_YEAR_MESSAGE }),
     response: z.object({ from: z.string(), amount: z.number(), unit: z.string(), due: z.string() }),
     handler: async ({ query }) => {
-      const duration = durationSchema.parse({ amount: query.amount, unit: query.unit });
-      const due = addDuration(await loadCalendar(db), new Date(query.from), duration);
-      return { from: new Date(query.from).toISOString(), amount: duration.amount, unit: duration.unit, due: due.toISOString() };
+      const { from, ...duration } = query;
+      const due = addDuration(await loadCalendar(db), new Date(from), duration);
+      return { from: new Date(from).toISOString(), amount: duration.amount, unit: duration.unit, due: due.toISOString() };
     },
   });
 
@@ -159,7 +163,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
     roles: ['admin', 'supervisor'],
     query: z.object({
       status: z.enum(['pending', 'delivered', 'failed', 'no_webhook']).optional(),
-      ticketId: z.string().max(64).optional(),
+      ticketId: ticketIdSchema.optional(),
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
     response: z.object({

@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { allocateTicketId, findTicket, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { instantSchema } from '../domain/calendar';
 import { isOpen, type TicketState } from '../domain/lifecycle';
 import {
   CATEGORIES,
@@ -28,6 +29,8 @@ import {
   progressSchema,
   regionCodeSchema,
   replySchema,
+  text,
+  ticketIdSchema,
   topicSchema,
   triageSchema,
   unitIdSchema,
@@ -56,7 +59,7 @@ import {
 import type { TicketWorkflowInput } from '../workflows/ticket';
 import { proposeFor, type ProposalInput } from '../activities/intake';
 import { actorOf, type Principal } from './auth';
-import { assertUnitsExist, unitRefs } from './references';
+import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
 import { idempotentResource } from './idempotency';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
@@ -78,15 +81,15 @@ const listQuery = z.object({
   overdue: booleanParam.optional(),
   escalated: booleanParam.optional(),
   businessEnvironment: booleanParam.optional(),
-  from: z.iso.datetime({ offset: true }).optional().describe('received at or after'),
-  to: z.iso.datetime({ offset: true }).optional().describe('received before'),
-  q: z.string().trim().min(1).max(200).optional().describe('text in content or address'),
+  from: instantSchema.optional().describe('received at or after'),
+  to: instantSchema.optional().describe('received before'),
+  q: text(200).optional().describe('text in content or address'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
 
 /** Keyset position in the newest-first list. */
-const ticketCursor = cursorCodec(z.object({ receivedAt: z.iso.datetime({ offset: true }), id: z.string() }));
+const ticketCursor = cursorCodec(z.object({ receivedAt: instantSchema, id: ticketIdSchema }));
 
 export interface TicketDeps {
   db: Db;
@@ -128,7 +131,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       if (!route) throw unprocessable('disposition.unitId', 'no routing rule matches this ticket; name the unit to dispatch to');
       return { ...d, unitId: route.unitId, coUnitIds: d.coUnitIds ?? route.coUnitIds };
     }
-    await assertUnitsExist(db, unitRefs('disposition', d.unitId, d.coUnitIds));
+    await assertReferencesExist(db, unitRefs('disposition', d.unitId, d.coUnitIds));
     return d;
   }
 
@@ -182,6 +185,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
+      await assertReferencesExist(db, ticketRefs(body));
       const disposition = await resolveDisposition(body.disposition, body);
       const principal = res.locals.principal;
       const receivedAt = new Date();
@@ -271,6 +275,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     handler: async ({ params, body, res }) => {
       const id = (res.locals.ticketId = params.id!);
       const row = await visibleTicket(id, res.locals.principal);
+      await assertReferencesExist(db, ticketRefs(body));
       const disposition = await resolveDisposition(body.disposition, {
         content: row.content,
         address: row.address ?? undefined,
@@ -328,7 +333,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   /** Checks that need the database before the workflow is asked: named units and tickets must exist. */
   const knownUnit = async (b: { approve: boolean; unitId?: string; coUnitIds?: string[] }) => {
     if (b.approve && b.unitId) {
-      await assertUnitsExist(db, unitRefs('', b.unitId, b.coUnitIds));
+      await assertReferencesExist(db, unitRefs('', b.unitId, b.coUnitIds));
     }
   };
   const openTarget = async (b: { intoTicketId: string }, id: string) => {

@@ -9,6 +9,7 @@
  */
 import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { addCalendarDays } from './time';
+import { text } from './ticket';
 import { z } from './zod';
 
 /** Days keyed YYYY-MM-DD, valued with the package's "English,中文,n" holiday label. */
@@ -22,16 +23,36 @@ export const PACKAGE_CALENDAR_YEARS: readonly number[] = [
   ...new Set(Object.keys(official.holidays).map((day) => Number(day.slice(0, 4)))),
 ].sort((a, b) => a - b);
 
-export const isoDaySchema = z
+/**
+ * The years a day or an instant given to the hotline may fall in. Deadlines, periods and reports
+ * are computed on them, and a year far out (0000, 9999) is a typo that would only overflow later.
+ */
+export const YEARS = { min: 2000, max: 2100 } as const;
+const YEARS_MESSAGE = `the year must be between ${YEARS.min} and ${YEARS.max}`;
+/** The year a day or ISO time is written in; its format is checked (and aborts) before this runs. */
+const inYears = (iso: string) => Number(iso.slice(0, 4)) >= YEARS.min && Number(iso.slice(0, 4)) <= YEARS.max;
+
+/** A calendar day YYYY-MM-DD (zod's date format knows month lengths and leap years). */
+export const isoDaySchema = z.iso
+  .date({ message: 'must be a day of the calendar', abort: true })
+  .refine(inYears, YEARS_MESSAGE);
+
+/** A calendar month YYYY-MM. */
+export const isoMonthSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
-  .refine((day) => addCalendarDays(day, 0) === day, 'must be a day of the calendar');
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month YYYY-MM', abort: true })
+  .refine(inYears, YEARS_MESSAGE);
+
+/** An instant as ISO 8601 with an offset, e.g. 2026-09-30T15:00:00+08:00. */
+export const instantSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 time with offset, e.g. 2019-03-01T09:30:00+08:00', abort: true })
+  .refine(inYears, YEARS_MESSAGE);
 
 /** An admin's correction of one day: a holiday (放假) or a make-up working day (调休上班). */
 export const calendarOverrideSchema = z.object({
   date: isoDaySchema,
   kind: z.enum(['holiday', 'workday']),
-  name: z.string().trim().min(1).max(100).optional(),
+  name: text(100).optional(),
 });
 export type CalendarOverride = z.infer<typeof calendarOverrideSchema>;
 

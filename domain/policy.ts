@@ -13,6 +13,14 @@ export const SECONDS_PER_UNIT = { seconds: 1, minutes: 60, hours: 3600 } as cons
 
 const workingDaysAmount = z.number().int().positive().max(MAX_WORKING_DAYS);
 
+/** The units a time limit is counted in. */
+export const DURATION_UNITS = ['seconds', 'minutes', 'hours', 'workingDays'] as const;
+
+/** Whether a limit is at most a year, and a whole number when counted in working days. */
+export const withinAYear = ({ amount, unit }: { amount: number; unit: (typeof DURATION_UNITS)[number] }): boolean =>
+  unit === 'workingDays' ? workingDaysAmount.safeParse(amount).success : amount * SECONDS_PER_UNIT[unit] <= MAX_ELAPSED_SECONDS;
+export const WITHIN_A_YEAR_MESSAGE = 'must be at most a year; working days must be a whole number';
+
 /**
  * A time limit. Seconds, minutes and hours are elapsed time (7×24, holidays included);
  * working days follow the working-day calendar and end at the end of a day.
@@ -20,31 +28,41 @@ const workingDaysAmount = z.number().int().positive().max(MAX_WORKING_DAYS);
 export const durationSchema = z
   .object({
     amount: z.number().positive(),
-    unit: z.enum(['seconds', 'minutes', 'hours', 'workingDays']),
+    unit: z.enum(DURATION_UNITS),
   })
-  .refine(
-    ({ amount, unit }) =>
-      unit === 'workingDays'
-        ? workingDaysAmount.safeParse(amount).success
-        : amount * SECONDS_PER_UNIT[unit] <= MAX_ELAPSED_SECONDS,
-    { path: ['amount'], message: 'must be at most a year; working days must be a whole number' },
-  );
+  .refine(withinAYear, { path: ['amount'], message: WITHIN_A_YEAR_MESSAGE });
 export type Duration = z.infer<typeof durationSchema>;
 
 /** A limit that can only be counted in working days, such as an extension request's. */
 const workingDaysSchema = z.object({ amount: workingDaysAmount, unit: z.literal('workingDays') });
 
-const categoryLimitsSchema = z.object({
-  /** 签收时限 */
-  signOff: durationSchema,
-  /** 办理时限 */
-  handling: durationSchema,
-  /** 临期: how long before the handling deadline the ticket turns near-due (yellow card). */
-  nearDue: durationSchema,
-});
+/**
+ * A limit's length for comparing two limits of one category. Across elapsed time and working
+ * days a working day counts as a calendar day: the calendar may stretch it over a weekend, but
+ * never makes it shorter.
+ */
+const comparableSeconds = ({ amount, unit }: Duration): number => amount * (unit === 'workingDays' ? 86_400 : SECONDS_PER_UNIT[unit]);
+
+const categoryLimitsSchema = z
+  .object({
+    /** 签收时限 */
+    signOff: durationSchema,
+    /** 办理时限 */
+    handling: durationSchema,
+    /** 临期: how long before the handling deadline the ticket turns near-due (yellow card). */
+    nearDue: durationSchema,
+  })
+  .refine(
+    ({ handling, nearDue }) =>
+      handling.unit === nearDue.unit ? nearDue.amount <= handling.amount : comparableSeconds(nearDue) <= comparableSeconds(handling),
+    { path: ['nearDue'], message: 'must not be longer than the handling limit (the yellow card comes before the due time)' },
+  );
 
 const share = z.number().min(0).max(1);
-const count = z.number().int().positive();
+/** A count of units, months or tickets in the ranking and hot-spot settings; larger is a typo. */
+const count = z.number().int().positive().max(10_000);
+/** A ranking weight or penalty. */
+const weight = z.number().nonnegative().max(100);
 
 export const policySchema = z.object({
   categories: z.record(z.enum(CATEGORIES), categoryLimitsSchema),
@@ -57,7 +75,7 @@ export const policySchema = z.object({
   /** How long a ticket may wait in triage for an agent. */
   triage: durationSchema,
   /** Tickets from these channels go out without an agent when the classifier is this confident. */
-  autoDispatch: z.object({ channels: z.array(z.enum(CHANNELS)), minConfidence: share }),
+  autoDispatch: z.object({ channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length), minConfidence: share }),
   /** 反复多发: an earlier report within this window makes a new one a repeat. */
   repeatWindow: durationSchema,
   kpi: z.object({
@@ -67,14 +85,14 @@ export const policySchema = z.object({
     ranking: z.object({
       /** returns and rehandles are subtracted as penalties */
       weights: z.object({
-        signOff: z.number().nonnegative(),
-        onTime: z.number().nonnegative(),
-        satisfaction: z.number().nonnegative(),
-        returns: z.number().nonnegative(),
-        rehandles: z.number().nonnegative(),
+        signOff: weight,
+        onTime: weight,
+        satisfaction: weight,
+        returns: weight,
+        rehandles: weight,
       }),
       /** units with more tickets than this are ranked apart from the smaller ones */
-      groupThreshold: z.number().int().nonnegative(),
+      groupThreshold: z.number().int().nonnegative().max(1_000_000),
       /** size of the red list (红榜) and black list (黑榜) */
       listSize: count,
       /** 约谈: a unit in the bottom `interviewBottom` for `interviewMonths` consecutive months */
@@ -82,7 +100,7 @@ export const policySchema = z.object({
       interviewMonths: count,
     }),
     /** 热点预警: a topic's or place's volume against its own baseline of the last `baselineDays` days. */
-    hotspots: z.object({ baselineDays: count, zThreshold: z.number().positive(), minCount: count }),
+    hotspots: z.object({ baselineDays: count.max(366), zThreshold: z.number().positive().max(1000), minCount: count }),
   }),
 });
 export type Policy = z.infer<typeof policySchema>;

@@ -10,7 +10,20 @@
  */
 import { z } from './zod';
 import { REPLACEMENT_CHARACTER } from './text-encoding';
-import { CALLBACK_OUTCOMES, CATEGORIES, CHANNELS, REPLY_RESULTS, STATUSES, TICKET_TYPES, regionCodeSchema, topicSchema, unitIdSchema } from './ticket';
+import { instantSchema } from './calendar';
+import {
+  CALLBACK_OUTCOMES,
+  CATEGORIES,
+  CHANNELS,
+  REPLY_RESULTS,
+  STATUSES,
+  TICKET_TYPES,
+  plainString,
+  regionCodeSchema,
+  ticketIdSchema,
+  topicSchema,
+  unitIdSchema,
+} from './ticket';
 
 /** Statuses in which a ticket has been dispatched to a unit (转办). */
 const DISPATCHED: readonly string[] = ['dispatched', 'handling', 'return_requested', 'replied', 'closed'];
@@ -19,15 +32,15 @@ const REPLIED: readonly string[] = ['replied', 'closed'];
 
 /** Absent, empty or null: all mean "no value". */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with offset, e.g. 2019-03-01T09:30:00+08:00' });
+const instant = instantSchema;
 
 export const importRowSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_" or "-"').describe('the ticket number; a ticket already present is left as it is'),
+    id: ticketIdSchema.describe('the ticket number; a ticket already present is left as it is'),
     channel: z.enum(CHANNELS),
     receivedAt: instant.describe('受理时间'),
-    content: optional(z.string().max(10000)),
-    address: optional(z.string().max(500)),
+    content: optional(plainString().max(10000)),
+    address: optional(plainString().max(500)),
     regionCode: optional(regionCodeSchema).describe('事发地 district'),
     businessEnvironment: optional(z.boolean()).describe('营商环境 lane; default false'),
     callerPhone: optional(z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number')).describe('personal data: only used, masked, for repeat callers'),

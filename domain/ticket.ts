@@ -60,7 +60,19 @@ export type UnitLevel = (typeof UNIT_LEVELS)[number];
 export const ROLES = ['agent', 'supervisor', 'unit', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/**
+ * C0 control characters other than tab, line feed and carriage return, and UTF-16 surrogates
+ * without their pair: no person types them, Postgres refuses NUL in text, and a lone surrogate
+ * cannot be written as UTF-8. Refused at the door rather than by the database later.
+ */
+const UNREADABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNREADABLE_TEXT_MESSAGE = 'must not contain control characters (other than tab and line breaks) or unpaired surrogates';
+export const isReadableText = (s: string): boolean => !UNREADABLE_TEXT.test(s);
+
+/** Any string that enters the system: readable text, possibly empty. */
+export const plainString = () => z.string().refine(isReadableText, { message: UNREADABLE_TEXT_MESSAGE, abort: true });
+/** Free text a person writes: readable, trimmed, not empty, at most `max` characters. */
+export const text = (max: number) => plainString().trim().min(1, 'must not be empty').max(max);
 
 export const unitIdSchema = z
   .string()
@@ -156,4 +168,8 @@ export const extensionRequestSchema = z.object({
 });
 export const extensionDecisionSchema = z.object({ approve: z.boolean(), note: text(2000).optional() });
 export const urgeSchema = z.object({ note: text(2000) });
-export const mergeSchema = z.object({ intoTicketId: z.string().regex(/^[\w-]{1,64}$/, 'must be a ticket id') });
+/** A ticket number (12345-YYYYMMDD-NNNNNN, or an imported one's): letters, digits, ".", "_", "-". */
+export const ticketIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a ticket id: 1–64 characters of A-Z, a-z, 0-9, ".", "_" or "-"');
+export const mergeSchema = z.object({ intoTicketId: ticketIdSchema });

@@ -14,9 +14,14 @@ import { apiKeys, units } from '../../db/schema';
 import type { Role } from '../../domain/ticket';
 import { createLogger } from '../../platform/logger';
 import { createMetrics } from '../../platform/metrics';
-import { connectClient } from '../../platform/temporal';
+import postgres from 'postgres';
+import { migrateDatabase } from '../../db/migrate';
+import { loadDemoData } from '../../db/seed';
+import { createDatabaseIfMissing, withDatabase } from '../../platform/postgres';
+import { connectClient, ensureSearchAttributes } from '../../platform/temporal';
 import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
 import type { Client } from '@temporalio/client';
+import { temporal as temporalProto } from '@temporalio/proto';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
 
@@ -35,23 +40,57 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * A database and a Temporal namespace of the system's own, for a test that changes what the other
+ * files read (policy, calendar, routing, knowledge base): created with the demo city, dropped at stop.
+ * The namespace keeps its ticket numbers, which restart at 1 in a new database, apart as workflow ids.
+ */
+async function isolatedInfra(address: string): Promise<{ databaseUrl: string; namespace: string; drop(): Promise<void> }> {
+  const name = `hotline_isolated_${crypto.randomBytes(6).toString('hex')}`;
+  const adminUrl = withDatabase(inject('databaseUrl'), 'postgres');
+  await createDatabaseIfMissing(adminUrl, name);
+  const databaseUrl = withDatabase(adminUrl, name);
+  await migrateDatabase(databaseUrl);
+  const seeding = connectDatabase(databaseUrl, { max: 1 });
+  await loadDemoData(seeding.db);
+  await seeding.close();
+  const namespace = name.replaceAll('_', '-');
+  const client = await connectClient(address, 'default');
+  await client.workflowService.registerNamespace(
+    temporalProto.api.workflowservice.v1.RegisterNamespaceRequest.fromObject({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } }),
+  );
+  await ensureSearchAttributes(client, namespace);
+  await client.connection.close();
+  return {
+    databaseUrl,
+    namespace,
+    async drop() {
+      const sql = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+      await sql.unsafe(`drop database if exists "${name}" with (force)`);
+      await sql.end();
+    },
+  };
+}
+
 export async function startSystem(
-  opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number; rateLimitPerMinute?: number } = {},
+  opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number; rateLimitPerMinute?: number; isolated?: boolean } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
-  const databaseUrl = inject('databaseUrl');
   const address = inject('temporalAddress');
+  const isolated = opts.isolated ? await isolatedInfra(address) : undefined;
+  const databaseUrl = isolated?.databaseUrl ?? inject('databaseUrl');
+  const namespace = isolated?.namespace ?? 'default';
   const taskQueue = `test-${crypto.randomUUID()}`;
   const database = connectDatabase(databaseUrl, { max: 5 });
-  const temporal = await connectClient(address, 'default');
+  const temporal = await connectClient(address, namespace);
   const worker = opts.withoutWorker
     ? undefined
     : await createTicketWorker({
         address,
-        namespace: 'default',
+        namespace,
         taskQueue,
         deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
         ...runBundle(),
@@ -102,6 +141,7 @@ export async function startSystem(
       await worker?.connection.close();
       await temporal.connection.close();
       await database.close();
+      await isolated?.drop();
     },
   };
   return system;

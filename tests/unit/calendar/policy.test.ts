@@ -26,6 +26,28 @@ describe('the policy', () => {
     expect(policySchema.safeParse({ ...DEFAULT_POLICY, extensionMax: { amount: 240, unit: 'hours' } }).success).toBe(false);
   });
 
+  it('rejects a near-due span longer than the handling limit, naming it; as long as it is allowed', () => {
+    const withA = (nearDue: object, handling: object = DEFAULT_POLICY.categories.A.handling) =>
+      policySchema.safeParse({ ...DEFAULT_POLICY, categories: { ...DEFAULT_POLICY.categories, A: { ...DEFAULT_POLICY.categories.A, handling, nearDue } } });
+    for (const [nearDue, handling] of [
+      [{ amount: 3, unit: 'hours' }, { amount: 2, unit: 'hours' }],
+      [{ amount: 121, unit: 'minutes' }, { amount: 2, unit: 'hours' }],
+      [{ amount: 6, unit: 'workingDays' }, { amount: 5, unit: 'workingDays' }],
+      [{ amount: 1, unit: 'workingDays' }, { amount: 2, unit: 'hours' }],
+      [{ amount: 25, unit: 'hours' }, { amount: 1, unit: 'workingDays' }],
+    ]) {
+      expect(withA(nearDue!, handling).error?.issues.map((i) => i.path.join('.')), JSON.stringify(nearDue)).toEqual(['categories.A.nearDue']);
+    }
+    expect(withA({ amount: 2, unit: 'hours' }, { amount: 2, unit: 'hours' }).success).toBe(true);
+    expect(withA({ amount: 1, unit: 'workingDays' }, { amount: 24, unit: 'hours' }).success).toBe(true);
+  });
+
+  it('rejects counts and weights far beyond any city', () => {
+    const ranking = DEFAULT_POLICY.kpi.ranking;
+    expect(policySchema.safeParse({ ...DEFAULT_POLICY, kpi: { ...DEFAULT_POLICY.kpi, ranking: { ...ranking, listSize: 1e300 } } }).success).toBe(false);
+    expect(policySchema.safeParse({ ...DEFAULT_POLICY, kpi: { ...DEFAULT_POLICY.kpi, ranking: { ...ranking, weights: { ...ranking.weights, onTime: 1e308 } } } }).success).toBe(false);
+  });
+
   it('rejects an unknown auto-dispatch channel and a confidence above 1', () => {
     expect(policySchema.safeParse({ ...DEFAULT_POLICY, autoDispatch: { channels: ['fax'], minConfidence: 0.8 } }).success).toBe(false);
     expect(policySchema.safeParse({ ...DEFAULT_POLICY, autoDispatch: { channels: ['web'], minConfidence: 1.2 } }).success).toBe(false);

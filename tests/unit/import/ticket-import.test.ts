@@ -54,6 +54,20 @@ describe('reading NDJSON as it streams in', () => {
     expect(records.map(ok)).toEqual(['1:dispatchedAt', '3:(row)', '4:repliedAt']);
   });
 
+  it('refuses a row with NUL, control characters or a lone surrogate in its text, or a year out of range, naming line and field', async () => {
+    const row = (over: Record<string, unknown>) => JSON.stringify({ id: 'n1', channel: 'web', receivedAt: '2019-01-01T08:00:00Z', status: 'answered', ...over });
+    const text = [
+      row({ content: '停水\u0000两天' }),
+      row({ address: '\u0007向阳小区' }),
+      row({ content: '\ud800' }),
+      row({ receivedAt: '0000-01-01T00:00:00Z' }),
+      row({ content: '第一行\n第二行\t' }),
+    ].join('\n');
+    expect((await collect(ndjsonRecords(chunks(text, 7)))).map(ok)).toEqual(['1:content', '2:address', '3:content', '4:receivedAt', 'n1']);
+    const csv = await collect(csvRecords(chunks('id,channel,receivedAt,status,content\nc1,web,2019-01-01T08:00:00Z,answered,"a\u0000b"\n')));
+    expect(csv.map(ok)).toEqual(['2:content']);
+  });
+
   it('refuses a line too long to be a ticket instead of holding it', async () => {
     async function* endless() {
       for (;;) yield 'x'.repeat(65536);
