@@ -46,6 +46,8 @@ export async function runApi(
     bodyLimit: config.bodyLimit,
     actionTimeoutMs: config.actionTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    temporalMaxInFlight: config.temporalMaxInFlight,
+    temporalMaxQueued: config.temporalMaxQueued,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
