@@ -11,6 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
 import { searchAttributes } from '../workflows/messages';
 import type { Logger } from './logger';
+import { assertPortsFree, type WantedPort } from './ports';
 
 /** TEMPORAL_CLI_PATH, else `temporal` on PATH, else the SDK's own download of the CLI. */
 export function temporalCliExecutable(cliPath: string | undefined, pathEnv = process.env.PATH ?? ''): EphemeralServerExecutable {
@@ -54,6 +55,12 @@ export async function startDevServer(options: {
   uiPort?: number;
   namespace?: string;
 }): Promise<DevServer> {
+  // the dev server would fail to bind a taken port while its address answers all the same: never
+  // attach to a server we did not start
+  const ports: WantedPort[] = [];
+  if (options.port !== undefined) ports.push({ port: options.port, what: 'the embedded Temporal server', env: 'TEMPORAL_PORT', host: '127.0.0.1' });
+  if (options.uiPort !== undefined) ports.push({ port: options.uiPort, what: 'the Temporal UI', env: 'TEMPORAL_UI_PORT', host: '127.0.0.1' });
+  await assertPortsFree(ports);
   const executable = temporalCliExecutable(options.cliPath);
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   let env: TestWorkflowEnvironment;
