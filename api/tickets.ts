@@ -187,34 +187,32 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       const disposition = await resolveDisposition(body.disposition, body);
       const principal = res.locals.principal;
       const receivedAt = new Date();
-      // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
-      const id = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt));
-      res.locals.ticketId = id;
       const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
-      try {
-        await temporalCalls.run(async () => {
-          const handle = await temporal.workflow
-            .start(TICKET_WORKFLOW, {
-              workflowId: id,
-              taskQueue: deps.taskQueue,
-              args: [input],
-              typedSearchAttributes: [
-                { key: searchAttributes.status, value: 'triage' },
-                { key: searchAttributes.channel, value: body.channel },
-              ],
-            })
-            .catch((err: unknown) => {
-              // a retry of a create whose first attempt started the workflow
-              if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
-              throw err;
-            });
-          await handle.executeUpdate(persistedUpdate);
+      // admitted before a ticket number is taken, so a request shed under overload uses none
+      const id = await temporalCalls.run(async () => {
+        // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
+        const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
+        const handle = await temporal.workflow
+          .start(TICKET_WORKFLOW, {
+            workflowId: id,
+            taskQueue: deps.taskQueue,
+            args: [input],
+            typedSearchAttributes: [
+              { key: searchAttributes.status, value: 'triage' },
+              { key: searchAttributes.channel, value: body.channel },
+            ],
+          })
+          .catch((err: unknown) => {
+            if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
+            throw err;
+          });
+        await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
+          // a ticket answered or rejected at receipt may finish its workflow before this update lands
+          const row = await findTicket(db, id);
+          if (!row || isOpen(row.status as TicketState['status'])) throw err;
         });
-      } catch (err) {
-        // a ticket answered or rejected at receipt may finish its workflow before this update lands
-        const row = await findTicket(db, id);
-        if (!row || isOpen(row.status as TicketState['status'])) throw err;
-      }
+        return id;
+      });
       res.setHeader('Location', `/v1/tickets/${id}`);
       return render(id, principal);
     },

@@ -36,14 +36,23 @@ export interface TestSystem {
 }
 
 export async function startSystem(
-  opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number; rateLimitPerMinute?: number } = {},
+  opts: {
+    logLines?: string[];
+    withoutWorker?: boolean;
+    actionTimeoutMs?: number;
+    rateLimitPerMinute?: number;
+    /** another Temporal server than the run's, e.g. one a test stops and kills */
+    temporalAddress?: string;
+    temporalMaxInFlight?: number;
+    temporalMaxQueued?: number;
+  } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const databaseUrl = inject('databaseUrl');
-  const address = inject('temporalAddress');
+  const address = opts.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${crypto.randomUUID()}`;
   const database = connectDatabase(databaseUrl, { max: 5 });
   const temporal = await connectClient(address, 'default');
@@ -58,7 +67,18 @@ export async function startSystem(
       });
   const running = worker?.worker.run();
   const adminKey = `admin-${crypto.randomUUID()}`;
-  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics(), actionTimeoutMs: opts.actionTimeoutMs, rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000 });
+  const app = createApp({
+    database,
+    temporal,
+    taskQueue,
+    adminApiKey: adminKey,
+    logger,
+    metrics: createMetrics(),
+    actionTimeoutMs: opts.actionTimeoutMs,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+    temporalMaxInFlight: opts.temporalMaxInFlight,
+    temporalMaxQueued: opts.temporalMaxQueued,
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
