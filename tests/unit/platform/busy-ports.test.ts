@@ -52,7 +52,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => busy.close(resolve)));
 
-describe('npm start with a taken port', () => {
+// each runs the entrypoint in a process of its own: a few seconds on a busy machine
+describe('npm start with a taken port', { timeout: 60_000 }, () => {
   it.each([
     ['TEMPORAL_PORT', 'the embedded Temporal server'],
     ['TEMPORAL_UI_PORT', 'the Temporal UI'],
