@@ -16,7 +16,8 @@ import { authenticate } from './auth';
 import { errorBody } from './views';
 import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
-import { beforeDeadline, TemporalCalls } from './temporal-calls';
+import { TemporalCalls } from './temporal-calls';
+import { beforeDeadline } from '../platform/deadline';
 import { importRoutes } from './import';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
@@ -120,8 +121,8 @@ export function createApp(deps: AppDeps): Express {
   const actionTimeoutMs = deps.actionTimeoutMs ?? 30_000;
   const temporalCalls = new TemporalCalls(temporal, {
     timeoutMs: actionTimeoutMs,
-    maxInFlight: deps.temporalMaxInFlight ?? 32,
-    maxQueued: deps.temporalMaxQueued ?? 64,
+    maxInFlight: deps.temporalMaxInFlight ?? 16,
+    maxQueued: deps.temporalMaxQueued ?? 16,
   });
   const api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });

@@ -15,6 +15,7 @@ import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { idempotencyRecords } from '../db/schema';
 import type { Logger } from '../platform/logger';
+import { beforeDeadline } from '../platform/deadline';
 import { HttpError } from './errors';
 
 export interface IdempotencyOptions {
@@ -23,8 +24,8 @@ export interface IdempotencyOptions {
   logger: Logger;
 }
 
-/** Pauses between the tries of the final write of a record: about 3 s in all. */
-const FINAL_WRITE_BACKOFF_MS = [100, 300, 800, 1800];
+/** How long the final write of a record is tried, a blip of Postgres included; then the lease covers it. */
+const FINAL_WRITE_BUDGET_MS = 3000;
 
 export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): RequestHandler {
   // the database's clock, so API processes with skewed clocks agree; milliseconds, so the value
@@ -56,7 +57,7 @@ export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): Re
 
     if (!inserted) {
       const [previous] = await db.select().from(idempotencyRecords).where(where);
-      if (!previous) throw inProgress(res, null);
+      if (!previous) throw inProgress(null);
       if (previous.requestHash !== requestHash) {
         throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', [
           { path: 'Idempotency-Key', message: 'already used for another request' },
@@ -83,7 +84,7 @@ export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): Re
           ),
         )
         .returning({ resourceId: idempotencyRecords.resourceId, lockedUntil: idempotencyRecords.lockedUntil });
-      if (!taken) throw inProgress(res, previous.lockedUntil);
+      if (!taken) throw inProgress(previous.lockedUntil);
       lease = taken.lockedUntil ?? undefined;
       res.locals.idempotentResourceId = taken.resourceId ?? undefined;
     }
@@ -97,17 +98,20 @@ export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): Re
         db
           .update(idempotencyRecords)
           .set({ releasedAt: sql`now()`, lockedUntil: null })
-          .where(and(where, isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.lockedUntil, lease!)));
+          .where(and(where, isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.lockedUntil, lease!)))
+          .execute();
       const keep = () =>
         db
           .update(idempotencyRecords)
           .set({ statusCode: status, response: body as object, lockedUntil: null })
-          .where(and(where, isNull(idempotencyRecords.statusCode)));
-      writeWithRetries(failed ? release : keep)
+          .where(and(where, isNull(idempotencyRecords.statusCode)))
+          .execute();
+      // a release that fails is covered by the lease: not worth delaying the answer for
+      (failed ? writeOnce(release) : writeWithRetries(keep))
         .catch((err: unknown) => {
           // the outcome is answered anyway; the key stays held until its lease passes, then a
           // retry runs the request again and gets the same outcome
-          logger.error({ err, principal: principalId, idempotencyKey: key, status, lockedUntil: lease }, 'could not keep the outcome of an Idempotency-Key');
+          logger.error({ err, principal: principalId, idempotencyKey: key, status, lockedUntil: lease }, 'could not record the outcome of an Idempotency-Key');
         })
         .then(() => json(body));
       return res;
@@ -117,23 +121,32 @@ export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): Re
   };
 }
 
-function inProgress(res: Response, lockedUntil: Date | null): HttpError {
+function inProgress(lockedUntil: Date | null): HttpError {
   const seconds = lockedUntil ? Math.ceil((lockedUntil.getTime() - Date.now()) / 1000) : 1;
-  res.setHeader('Retry-After', String(Math.min(Math.max(seconds, 1), 60)));
-  return new HttpError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is being processed; retry with the same key after Retry-After seconds');
+  return new HttpError(
+    409,
+    'idempotency_in_progress',
+    'a request with this Idempotency-Key is being processed; retry with the same key after Retry-After seconds',
+    [],
+    Math.min(Math.max(seconds, 1), 60),
+  );
 }
 
+/** Tries `write` until it succeeds or the budget is spent (each try bounded: Postgres may hang). */
 async function writeWithRetries(write: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + FINAL_WRITE_BUDGET_MS;
+  for (let pause = 100; ; pause *= 2) {
     try {
-      await write();
-      return;
+      return await writeOnce(write, deadline);
     } catch (err) {
-      const pause = FINAL_WRITE_BACKOFF_MS[attempt];
-      if (pause === undefined) throw err;
+      if (Date.now() + pause >= deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+async function writeOnce(write: () => Promise<unknown>, deadline = Date.now() + FINAL_WRITE_BUDGET_MS): Promise<void> {
+  await beforeDeadline(write(), deadline, new Error(`the write did not finish within ${FINAL_WRITE_BUDGET_MS} ms`));
 }
 
 /**

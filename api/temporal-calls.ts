@@ -8,6 +8,7 @@
  *   turn (until their deadline); beyond that a request is shed at once.
  */
 import type { Client } from '@temporalio/client';
+import { beforeDeadline } from '../platform/deadline';
 import { HttpError } from './errors';
 
 export interface TemporalCallLimits {
@@ -70,13 +71,3 @@ export class TemporalCalls {
 
 const unavailable = (ms: number) =>
   new HttpError(503, 'unavailable', `Temporal did not answer within ${ms} ms; retry with the same Idempotency-Key after Retry-After seconds`);
-
-/** `work`, or `error` once `deadline` (epoch ms) has passed; a late outcome of `work` is dropped. */
-export function beforeDeadline<R>(work: Promise<R>, deadline: number, error: Error): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(error), Math.max(0, deadline - Date.now()));
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}

@@ -51,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecret: env.WEBHOOK_SECRET ?? 'hotline-dev-webhook-secret',
     actionTimeoutMs: Number(env.ACTION_TIMEOUT_MS ?? 30_000),
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
-    temporalMaxInFlight: Number(env.TEMPORAL_MAX_IN_FLIGHT ?? 32),
-    temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 64),
+    temporalMaxInFlight: Number(env.TEMPORAL_MAX_IN_FLIGHT ?? 16),
+    temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 16),
   };
 }
