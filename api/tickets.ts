@@ -192,6 +192,11 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       const id = await temporalCalls.run(async () => {
         // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
         const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
+        if (res.locals.idempotencyKey !== undefined) {
+          // a retry whose ticket has closed since: starting it again would run a second workflow
+          const row = await findTicket(db, id);
+          if (row && !isOpen(row.status as TicketState['status'])) return id;
+        }
         const handle = await temporal.workflow
           .start(TICKET_WORKFLOW, {
             workflowId: id,

@@ -157,6 +157,25 @@ describe('an attempt that died mid-request', () => {
     expect(retry.body.events.filter((e: { type: string }) => e.type === 'received')).toHaveLength(1);
   });
 
+  it('after its ticket was answered and its workflow completed: a retry gets that ticket and starts no second run', async () => {
+    const stamp = crypto.randomUUID();
+    const key = `answered-${stamp}`;
+    const body = newTicket(`当场答复后重试 ${stamp}`, { disposition: { action: 'answer', answer: '请拨打供水服务热线' } });
+    const first = await create(key, body);
+    expect(first.status).toBe(201);
+    const handle = sys.temporal.workflow.getHandle(first.body.id);
+    await handle.result();
+    const { runId } = await handle.describe();
+    await leftByDeadAttempt(key);
+
+    const retry = await create(key, body);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: first.body.id, status: 'answered' });
+    const now = await handle.describe();
+    expect(now.runId).toBe(runId);
+    expect(now.status.name).toBe('COMPLETED');
+  });
+
   it('while its lease runs: a retry gets 409 idempotency_in_progress with Retry-After', async () => {
     const stamp = crypto.randomUUID();
     const key = `running-${stamp}`;
