@@ -121,6 +121,7 @@ export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): Re
   };
 }
 
+/** Retry-After of a 409 in progress: the attempt usually ends soon, at the latest when its lease does. */
 function inProgress(lockedUntil: Date | null): HttpError {
   const seconds = lockedUntil ? Math.ceil((lockedUntil.getTime() - Date.now()) / 1000) : 1;
   return new HttpError(
@@ -128,7 +129,7 @@ function inProgress(lockedUntil: Date | null): HttpError {
     'idempotency_in_progress',
     'a request with this Idempotency-Key is being processed; retry with the same key after Retry-After seconds',
     [],
-    Math.min(Math.max(seconds, 1), 60),
+    Math.min(Math.max(seconds, 1), 5),
   );
 }
 

@@ -189,12 +189,11 @@ describe('an attempt that died mid-request', () => {
     const retry = await create(key, body);
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('idempotency_in_progress');
-    const retryAfter = Number(retry.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThanOrEqual(25);
-    expect(retryAfter).toBeLessThanOrEqual(30);
+    // soon: the attempt usually ends well before its lease
+    expect(retry.headers.get('retry-after')).toBe('5');
   });
 
-  it('after its action was applied and the workflow completed, even once its history is gone: a retry gets 200 with the closed ticket', async () => {
+  it('after its action was applied and the workflow completed, even once its history is gone: a retry gets 200 with the closed ticket', { timeout: 120_000 }, async () => {
     const stamp = crypto.randomUUID();
     const created = await create(`cb-create-${stamp}`, newTicket(`回访后工单结束 ${stamp}`, { disposition: { action: 'dispatch', unitId: water } }));
     expect(created.status).toBe(201);
@@ -217,7 +216,8 @@ describe('an attempt that died mid-request', () => {
 
     // the namespace's retention (a day by default) removes the history while the key lives 72 hours
     await sys.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: id } });
-    await expect.poll(() => handle.describe().then(() => 'present', (err: Error) => err.name), { timeout: 20_000 }).toBe('WorkflowNotFoundError');
+    // the server deletes in the background, within seconds to tens of seconds
+    await expect.poll(() => handle.describe().then(() => 'present', (err: Error) => err.name), { timeout: 90_000, interval: 250 }).toBe('WorkflowNotFoundError');
     await leftByDeadAttempt(key);
     const retry = await callback();
     expect(retry.status).toBe(200);
