@@ -25,7 +25,7 @@ export class TemporalCalls {
 
   constructor(
     private readonly temporal: Client,
-    readonly limits: TemporalCallLimits,
+    private readonly limits: TemporalCallLimits,
   ) {}
 
   /** Runs `calls` (any number of Temporal requests) within one action deadline. */
