@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, isGrpcServiceError, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -89,9 +89,29 @@ export async function startDevServer(options: {
 }
 
 export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, interceptors: [retryWithinDeadline] });
   return new Client({ connection, namespace });
 }
+
+type GrpcInterceptor = ReturnType<typeof makeGrpcRetryInterceptor>;
+const defaultRetry = defaultGrpcRetryOptions();
+
+/**
+ * The client's usual retries of an unreachable or overloaded server, except one that would start
+ * after the call's deadline: a call bounded by the action deadline ends by then, with nothing left
+ * pending behind the 503 (the default pauses up to 5 s past it).
+ */
+const retryWithinDeadline: GrpcInterceptor = (options, nextCall) => {
+  const deadline = options.deadline === undefined ? Infinity : typeof options.deadline === 'number' ? options.deadline : options.deadline.getTime();
+  let pause = 0;
+  return makeGrpcRetryInterceptor({
+    retryableDecider: (attempt, status) => {
+      pause = defaultRetry.delayFunction(attempt, status);
+      return defaultRetry.retryableDecider(attempt, status) && Date.now() + pause < deadline;
+    },
+    delayFunction: () => pause,
+  })(options, nextCall);
+};
 
 /**
  * Registers the ticket search attributes on a server that lacks them (an existing cluster, or
