@@ -16,6 +16,8 @@ export interface TicketEvent {
   at: string;
   actor: Actor;
   data: Record<string, unknown>;
+  /** the Temporal update that made this step, when one did */
+  updateId?: string;
 }
 
 export function createTicketActivities({ database, logger }: { database: Database; logger: Logger }) {

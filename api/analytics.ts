@@ -31,6 +31,7 @@ import { cursorCodec } from './cursor';
 import { HttpError, notFound, unprocessable } from './errors';
 import { reportCsv, reportHtml } from './report-render';
 import type { Api } from './route';
+import type { TemporalCalls } from './temporal-calls';
 
 const READERS: Role[] = ['supervisor', 'admin'];
 /** The longest period the overview and hot spots answer (a leap year). */
@@ -56,10 +57,11 @@ export interface AnalyticsDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  temporalCalls: TemporalCalls;
 }
 
 export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
-  const { db, temporal } = deps;
+  const { db, temporal, temporalCalls } = deps;
 
   api.endpoint({
     method: 'get',
@@ -173,14 +175,17 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
       if (reportRange(body.period, body.start).to.getTime() > Date.now()) throw unprocessable('start', 'the period has not ended yet');
       const id = reportId(body.period, body.start);
       const input: ReportWorkflowInput = { period: body.period, start: body.start };
-      const handle = await temporal.workflow.start(REPORT_WORKFLOW, {
-        taskQueue: deps.taskQueue,
-        workflowId: `${deps.taskQueue}-report-${id}`,
-        args: [input],
-        // a request while one runs waits for that run; a later one regenerates
-        workflowIdConflictPolicy: 'USE_EXISTING',
+      // within the action deadline; a retry after a 503 waits for the run already under way
+      await temporalCalls.run(async () => {
+        const handle = await temporal.workflow.start(REPORT_WORKFLOW, {
+          taskQueue: deps.taskQueue,
+          workflowId: `${deps.taskQueue}-report-${id}`,
+          args: [input],
+          // a request while one runs waits for that run; a later one regenerates
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        await handle.result();
       });
-      await handle.result();
       return (await findReport(db, id))!;
     },
   });

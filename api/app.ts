@@ -17,6 +17,8 @@ import { jsonBody } from './body';
 import { errorBody } from './views';
 import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
+import { TemporalCalls } from './temporal-calls';
+import { beforeDeadline } from '../platform/deadline';
 import { importRoutes } from './import';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
@@ -35,7 +37,18 @@ export interface AppDeps {
   actionTimeoutMs?: number;
   /** requests a minute one API key may make (429 beyond) */
   rateLimitPerMinute?: number;
+  /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
+  temporalMaxInFlight?: number;
+  temporalMaxQueued?: number;
 }
+
+/** How long /readyz waits for each dependency. */
+const READINESS_CHECK_MS = 1500;
+/**
+ * An attempt holds its Idempotency-Key for the action deadline and this margin, which covers its
+ * Postgres reads and writes around the Temporal calls; past it, a retry may take the key over.
+ */
+const IDEMPOTENCY_LEASE_MARGIN_MS = 10_000;
 
 export function createApp(deps: AppDeps): Express {
   const { database, temporal, logger, metrics } = deps;
@@ -69,15 +82,17 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    // each check bounded, so a frozen dependency makes readiness fail rather than hang
+    const check = (name: string, probe: () => Promise<unknown>) => {
+      const deadline = Date.now() + READINESS_CHECK_MS;
+      return beforeDeadline(probe(), deadline, new Error(`${name} did not answer`)).then(
+        () => [name, 'ok'] as const,
+        () => [name, 'unavailable'] as const,
+      );
+    };
     const checks = await Promise.all([
-      database.sql`select 1`.then(
-        () => ['postgres', 'ok'] as const,
-        () => ['postgres', 'unavailable'] as const,
-      ),
-      temporal.workflowService.getSystemInfo({}).then(
-        () => ['temporal', 'ok'] as const,
-        () => ['temporal', 'unavailable'] as const,
-      ),
+      check('postgres', () => database.sql`select 1`),
+      check('temporal', () => temporal.withDeadline(Date.now() + READINESS_CHECK_MS, () => temporal.workflowService.getSystemInfo({}))),
     ]);
     const ready = checks.every(([, s]) => s === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(checks) });
@@ -104,10 +119,16 @@ export function createApp(deps: AppDeps): Express {
         next(new HttpError(429, 'rate_limited', `more than ${options.limit} requests a minute with this API key; retry later`)),
     }),
   );
-  const api = new Api(v1, registry, idempotency(db));
-  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, actionTimeoutMs: deps.actionTimeoutMs ?? 30_000 });
+  const actionTimeoutMs = deps.actionTimeoutMs ?? 30_000;
+  const temporalCalls = new TemporalCalls(temporal, {
+    timeoutMs: actionTimeoutMs,
+    maxInFlight: deps.temporalMaxInFlight ?? 16,
+    maxQueued: deps.temporalMaxQueued ?? 16,
+  });
+  const api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
+  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
-  analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue });
+  analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   importRoutes(api, { db, logger });
   supervisionRoutes(api, db);
   classificationRoutes(api, db);

@@ -21,6 +21,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** sent as Retry-After; a 503 without it says 5 */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -61,10 +63,20 @@ export function fromTemporal(err: unknown): HttpError | undefined {
   return undefined;
 }
 
+/** gRPC codes of a Temporal that is down, overloaded or too slow: RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED. */
+const UNAVAILABLE_GRPC = [8, 14, 4];
+/** Errors of the `postgres` driver and of the socket when Postgres cannot be reached. */
+const UNAVAILABLE_CONNECTION = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'];
+
+/**
+ * A dependency that is down or overloaded, so the request may be retried: Postgres SQLSTATE
+ * class 08 (connection exception), 53 (insufficient resources, e.g. 53300 too many connections),
+ * 57P01–57P05 (shutdown, cannot connect now), a lost connection, or Temporal's gRPC codes above.
+ */
 export function isUnavailable(err: unknown): boolean {
-  if (isGrpcServiceError(err)) return [4, 14].includes(err.code); // DEADLINE_EXCEEDED, UNAVAILABLE
+  if (isGrpcServiceError(err)) return UNAVAILABLE_GRPC.includes(err.code);
   const code = (err as { code?: unknown })?.code;
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P03'].includes(code)) return true;
+  if (typeof code === 'string' && (UNAVAILABLE_CONNECTION.includes(code) || /^(08|53)[0-9A-Z]{3}$|^57P0[1-5]$/.test(code))) return true;
   const cause = (err as { cause?: unknown })?.cause;
   return cause !== undefined && cause !== err && isUnavailable(cause);
 }
@@ -106,7 +118,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
       e = new HttpError(500, 'internal', 'internal error');
     }
-    if (e.status === 503) res.setHeader('Retry-After', '5');
+    if (e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+    else if (e.status === 503) res.setHeader('Retry-After', '5');
     // a handler may have set up another kind of response (a CSV download) before it failed
     res.removeHeader('Content-Disposition');
     res.type('json').status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });

@@ -1,16 +1,37 @@
 /**
  * `Idempotency-Key` on state-changing POSTs: the same key from the same principal replays the
- * first response and changes nothing. A key reused with a different body is refused (422); a
- * repeat while the first request is still running gets a 409.
+ * first response and changes nothing. A key reused with a different body is refused (422).
+ *
+ * An attempt holds its key with a lease (`locked_until`: the action deadline and a margin). A
+ * repeat while the lease runs gets 409 `idempotency_in_progress`; once the attempt released the
+ * key (it failed on our side) or its lease passed (the process died, or the final write failed),
+ * a retry takes the key over and runs the request again. That is safe: a create reuses the ticket
+ * id the first attempt reserved (`resource_id`), and an action's update id derives from the key,
+ * so Temporal applies it once. A retry after any failure thus gets the true outcome.
  */
 import crypto from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { idempotencyRecords } from '../db/schema';
+import type { Logger } from '../platform/logger';
+import { beforeDeadline } from '../platform/deadline';
 import { HttpError } from './errors';
 
-export function idempotency(db: Db): RequestHandler {
+export interface IdempotencyOptions {
+  /** how long an attempt holds its key before a retry may take it over */
+  leaseMs: number;
+  logger: Logger;
+}
+
+/** How long the final write of a record is tried, a blip of Postgres included; then the lease covers it. */
+const FINAL_WRITE_BUDGET_MS = 3000;
+
+export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): RequestHandler {
+  // the database's clock, so API processes with skewed clocks agree; milliseconds, so the value
+  // read back compares equal and serves as this attempt's token
+  const newLease = () => sql<Date>`date_trunc('milliseconds', clock_timestamp() + make_interval(secs => ${leaseMs / 1000}))`;
+
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined) return next();
@@ -24,17 +45,19 @@ export function idempotency(db: Db): RequestHandler {
       .createHash('sha256')
       .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
-    const inserted = await db
-      .insert(idempotencyRecords)
-      .values({ principalId, key, method: req.method, path: req.originalUrl, requestHash })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyRecords.key });
     const where = and(eq(idempotencyRecords.principalId, principalId), eq(idempotencyRecords.key, key));
-    const inProgress = () => new HttpError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is being processed; retry');
 
-    if (inserted.length === 0) {
+    const [inserted] = await db
+      .insert(idempotencyRecords)
+      .values({ principalId, key, method: req.method, path: req.originalUrl, requestHash, lockedUntil: newLease() })
+      .onConflictDoNothing()
+      .returning({ lockedUntil: idempotencyRecords.lockedUntil });
+    // this attempt's hold on the key, also its token: a release applies only while it holds
+    let lease = inserted?.lockedUntil ?? undefined;
+
+    if (!inserted) {
       const [previous] = await db.select().from(idempotencyRecords).where(where);
-      if (!previous) throw inProgress();
+      if (!previous) throw inProgress(null);
       if (previous.requestHash !== requestHash) {
         throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', [
           { path: 'Idempotency-Key', message: 'already used for another request' },
@@ -45,14 +68,24 @@ export function idempotency(db: Db): RequestHandler {
         res.status(previous.statusCode).json(previous.response);
         return;
       }
-      // an earlier attempt failed on our side: this retry takes over, one at a time, and reuses
-      // whatever that attempt had already created
+      // the earlier attempt released the key or its lease passed: take it over, one retry at a time
       const [taken] = await db
         .update(idempotencyRecords)
-        .set({ releasedAt: null })
-        .where(and(where, isNull(idempotencyRecords.statusCode), isNotNull(idempotencyRecords.releasedAt)))
-        .returning({ resourceId: idempotencyRecords.resourceId });
-      if (!taken) throw inProgress();
+        .set({ releasedAt: null, lockedUntil: newLease() })
+        .where(
+          and(
+            where,
+            isNull(idempotencyRecords.statusCode),
+            or(
+              isNotNull(idempotencyRecords.releasedAt),
+              isNull(idempotencyRecords.lockedUntil),
+              lt(idempotencyRecords.lockedUntil, sql`clock_timestamp()`),
+            ),
+          ),
+        )
+        .returning({ resourceId: idempotencyRecords.resourceId, lockedUntil: idempotencyRecords.lockedUntil });
+      if (!taken) throw inProgress(previous.lockedUntil);
+      lease = taken.lockedUntil ?? undefined;
       res.locals.idempotentResourceId = taken.resourceId ?? undefined;
     }
 
@@ -60,12 +93,27 @@ export function idempotency(db: Db): RequestHandler {
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       const status = res.statusCode;
-      const save =
-        status >= 500 || status === 409 || status === 429
-          ? db.update(idempotencyRecords).set({ releasedAt: new Date() }).where(where)
-          : db.update(idempotencyRecords).set({ statusCode: status, response: body as object }).where(where);
-      // the action has happened: answer it even if the record could not be kept
-      save.catch(() => undefined).then(() => json(body));
+      const failed = status >= 500 || status === 409 || status === 429;
+      const release = () =>
+        db
+          .update(idempotencyRecords)
+          .set({ releasedAt: sql`now()`, lockedUntil: null })
+          .where(and(where, isNull(idempotencyRecords.statusCode), eq(idempotencyRecords.lockedUntil, lease!)))
+          .execute();
+      const keep = () =>
+        db
+          .update(idempotencyRecords)
+          .set({ statusCode: status, response: body as object, lockedUntil: null })
+          .where(and(where, isNull(idempotencyRecords.statusCode)))
+          .execute();
+      // a release that fails is covered by the lease: not worth delaying the answer for
+      (failed ? writeOnce(release) : writeWithRetries(keep))
+        .catch((err: unknown) => {
+          // the outcome is answered anyway; the key stays held until its lease passes, then a
+          // retry runs the request again and gets the same outcome
+          logger.error({ err, principal: principalId, idempotencyKey: key, status, lockedUntil: lease }, 'could not record the outcome of an Idempotency-Key');
+        })
+        .then(() => json(body));
       return res;
     };
     res.locals.idempotencyKey = key;
@@ -73,20 +121,55 @@ export function idempotency(db: Db): RequestHandler {
   };
 }
 
+/** Retry-After of a 409 in progress: the attempt usually ends soon, at the latest when its lease does. */
+function inProgress(lockedUntil: Date | null): HttpError {
+  const seconds = lockedUntil ? Math.ceil((lockedUntil.getTime() - Date.now()) / 1000) : 1;
+  return new HttpError(
+    409,
+    'idempotency_in_progress',
+    'a request with this Idempotency-Key is being processed; retry with the same key after Retry-After seconds',
+    [],
+    Math.min(Math.max(seconds, 1), 5),
+  );
+}
+
+/** Tries `write` until it succeeds or the budget is spent (each try bounded: Postgres may hang). */
+async function writeWithRetries(write: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + FINAL_WRITE_BUDGET_MS;
+  for (let pause = 100; ; pause *= 2) {
+    try {
+      return await writeOnce(write, deadline);
+    } catch (err) {
+      if (Date.now() + pause >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+async function writeOnce(write: () => Promise<unknown>, deadline = Date.now() + FINAL_WRITE_BUDGET_MS): Promise<void> {
+  await beforeDeadline(write(), deadline, new Error(`the write did not finish within ${FINAL_WRITE_BUDGET_MS} ms`));
+}
+
 /**
  * The resource a create request makes, made once per Idempotency-Key: a retry after a failure
  * gets the id the first attempt reserved (its workflow may already run) instead of a new one.
+ * The id is kept before anything is started with it; if a concurrent attempt (one that took over
+ * after this one's lease passed) kept another first, both use that one.
  */
 export async function idempotentResource(db: Db, res: Response, create: () => Promise<string>): Promise<string> {
   const key = res.locals.idempotencyKey;
   if (key === undefined) return create();
   if (res.locals.idempotentResourceId) return res.locals.idempotentResourceId;
   const id = await create();
-  await db
+  const where = and(eq(idempotencyRecords.principalId, res.locals.principal.id), eq(idempotencyRecords.key, key));
+  const [kept] = await db
     .update(idempotencyRecords)
     .set({ resourceId: id })
-    .where(and(eq(idempotencyRecords.principalId, res.locals.principal.id), eq(idempotencyRecords.key, key)));
-  return id;
+    .where(and(where, isNull(idempotencyRecords.resourceId)))
+    .returning({ resourceId: idempotencyRecords.resourceId });
+  if (kept) return id;
+  const [record] = await db.select({ resourceId: idempotencyRecords.resourceId }).from(idempotencyRecords).where(where);
+  return record?.resourceId ?? id;
 }
 
 /** Records older than this are removed; a client retrying later than that starts over. */

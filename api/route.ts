@@ -55,10 +55,10 @@ const ERRORS: Record<number, string> = {
   401: 'missing or invalid API key',
   403: 'the key may not do this',
   404: 'not found (or not visible to this unit)',
-  409: "the ticket's status does not allow this action",
+  409: "the ticket's status does not allow this action (`action_not_allowed`), or an attempt with this Idempotency-Key is still running (`idempotency_in_progress`: retry after Retry-After)",
   422: 'well-formed but impossible (e.g. unknown unit id)',
   429: 'too many requests with this API key; retry after `Retry-After` seconds',
-  503: 'Postgres or Temporal is unavailable; retry',
+  503: 'Postgres or Temporal is unavailable or overloaded; retry with the same Idempotency-Key after `Retry-After` seconds',
 };
 /** The errors only a request with a body can meet. */
 const BODY_ERRORS: Record<number, string> = {

@@ -8,7 +8,7 @@ import { z } from '../domain/zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { allocateTicketId, findTicket, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { allocateTicketId, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { instantSchema } from '../domain/calendar';
 import { isOpen, type TicketState } from '../domain/lifecycle';
 import {
@@ -62,11 +62,16 @@ import { actorOf, type Principal } from './auth';
 import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
 import { idempotentResource } from './idempotency';
+import type { TemporalCalls } from './temporal-calls';
 import { conflict, forbidden, notFound, unprocessable } from './errors';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
 
 const READERS: Role[] = ['agent', 'supervisor', 'admin', 'unit'];
+
+/** The Temporal update id of an action sent with an Idempotency-Key: the same for every retry. */
+const updateIdOf = (principal: Principal, idempotencyKey: string) =>
+  crypto.createHash('sha256').update(`${principal.id}\n${idempotencyKey}`).digest('hex');
 
 const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 const listQuery = z.object({
@@ -95,18 +100,12 @@ export interface TicketDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  /** how long an action may wait for the workflow to apply it */
-  actionTimeoutMs: number;
+  /** every Temporal call goes through it: within the action deadline, shed under overload */
+  temporalCalls: TemporalCalls;
 }
 
 export function ticketRoutes(api: Api, deps: TicketDeps): void {
-  const { db, temporal } = deps;
-
-  /**
-   * A worker that does not answer (all down, or overloaded) turns into a 503 the client may retry
-   * (with the same Idempotency-Key, the update is applied once), rather than a request that hangs.
-   */
-  const withinDeadline = <R>(call: () => Promise<R>) => temporal.withDeadline(Date.now() + deps.actionTimeoutMs, call);
+  const { db, temporal, temporalCalls } = deps;
 
   /** The ticket as this principal may see it; a unit gets 404 for a ticket not its own. */
   async function visibleTicket(id: string, principal: Principal): Promise<TicketRow> {
@@ -146,15 +145,18 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     update: UpdateDefinition<TicketState, [A]>,
     args: Omit<A, 'actor'>,
   ): Promise<void> {
-    const updateId = idempotencyKey
-      ? crypto.createHash('sha256').update(`${principal.id}\n${idempotencyKey}`).digest('hex')
-      : undefined;
+    const updateId = idempotencyKey ? updateIdOf(principal, idempotencyKey) : undefined;
     try {
-      await withinDeadline(() =>
+      // a worker or a Temporal that does not answer turns into a 503 the client may retry (with
+      // the same Idempotency-Key, the update is applied once), rather than a request that hangs
+      await temporalCalls.run(() =>
         temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
       );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
+        // a retry of an action that was applied, after which the workflow completed (e.g. a
+        // satisfied callback closed the ticket): the trail has the step this update made
+        if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
         const row = await findTicket(db, id);
         if (row && !isOpen(row.status as TicketState['status'])) {
           throw conflict(`cannot ${update.name} a ticket in status '${row.status}': it is closed`, row.status);
@@ -189,31 +191,37 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       const disposition = await resolveDisposition(body.disposition, body);
       const principal = res.locals.principal;
       const receivedAt = new Date();
-      // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
-      const id = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt));
-      res.locals.ticketId = id;
       const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
-      const handle = await temporal.workflow
-        .start(TICKET_WORKFLOW, {
-          workflowId: id,
-          taskQueue: deps.taskQueue,
-          args: [input],
-          typedSearchAttributes: [
-            { key: searchAttributes.status, value: 'triage' },
-            { key: searchAttributes.channel, value: body.channel },
-          ],
-        })
-        .catch((err: unknown) => {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
-          throw err;
+      // admitted before a ticket number is taken, so a request shed under overload uses none
+      const id = await temporalCalls.run(async () => {
+        // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
+        const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
+        if (res.locals.idempotencyKey !== undefined) {
+          // a retry whose ticket has closed since: starting it again would run a second workflow
+          const row = await findTicket(db, id);
+          if (row && !isOpen(row.status as TicketState['status'])) return id;
+        }
+        const handle = await temporal.workflow
+          .start(TICKET_WORKFLOW, {
+            workflowId: id,
+            taskQueue: deps.taskQueue,
+            args: [input],
+            typedSearchAttributes: [
+              { key: searchAttributes.status, value: 'triage' },
+              { key: searchAttributes.channel, value: body.channel },
+            ],
+          })
+          .catch((err: unknown) => {
+            if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
+            throw err;
+          });
+        await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
+          // a ticket answered or rejected at receipt may finish its workflow before this update lands
+          const row = await findTicket(db, id);
+          if (!row || isOpen(row.status as TicketState['status'])) throw err;
         });
-      try {
-        await withinDeadline(() => handle.executeUpdate(persistedUpdate));
-      } catch (err) {
-        // a ticket answered or rejected at receipt may finish its workflow before this update lands
-        const row = await findTicket(db, id);
-        if (!row || isOpen(row.status as TicketState['status'])) throw err;
-      }
+        return id;
+      });
       res.setHeader('Location', `/v1/tickets/${id}`);
       return render(id, principal);
     },

@@ -11,6 +11,7 @@ import { migrateDatabase } from '../db/migrate';
 import { loadDemoData } from '../db/seed';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { assertPortsFree, startPorts } from '../platform/ports';
 import { providePostgres } from '../platform/postgres';
 import { runApi, runWorker, stopOnSignals, type Running } from '../platform/runtime';
 import { startDevServer } from '../platform/temporal';
@@ -20,6 +21,8 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   installTemporalLogging(logger);
+  // before anything starts: a taken port would make this installation talk to another one
+  await assertPortsFree(startPorts(config));
   fs.mkdirSync(config.dataDir, { recursive: true });
   const parts: Running[] = [];
   stopOnSignals(logger, parts);

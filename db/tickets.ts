@@ -27,6 +27,16 @@ export async function ticketEventsOf(db: Db, id: string): Promise<EventRow[]> {
   return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id)).orderBy(asc(ticketEvents.seq));
 }
 
+/** Whether the trail has a step made by this Temporal update (the update was applied). */
+export async function hasEventOfUpdate(db: Db, ticketId: string, updateId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ seq: ticketEvents.seq })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.updateId, updateId)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Whether a unit may know of a ticket: it is the primary or a co-handling unit. */
 export function visibleToUnit(row: Pick<TicketRow, 'unitId' | 'coUnitIds'>, unitId: string): boolean {
   return row.unitId === unitId || row.coUnitIds.includes(unitId);

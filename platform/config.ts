@@ -27,6 +27,10 @@ export interface Config {
   actionTimeoutMs: number;
   /** requests a minute one API key may make (429 beyond) */
   rateLimitPerMinute: number;
+  /** requests of one API process that may talk to Temporal at once */
+  temporalMaxInFlight: number;
+  /** requests that may wait for their turn beyond those; more are shed at once with a 503 */
+  temporalMaxQueued: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,5 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecret: env.WEBHOOK_SECRET ?? 'hotline-dev-webhook-secret',
     actionTimeoutMs: Number(env.ACTION_TIMEOUT_MS ?? 30_000),
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
+    temporalMaxInFlight: Number(env.TEMPORAL_MAX_IN_FLIGHT ?? 16),
+    temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 16),
   };
 }

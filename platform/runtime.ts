@@ -13,6 +13,7 @@ import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { assertPortsFree } from './ports';
 import { connectClient, ensureSearchAttributes } from './temporal';
 import { ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
@@ -34,6 +35,7 @@ export async function runApi(
   infra: { databaseUrl: string; temporalAddress: string },
   logger: Logger,
 ): Promise<Running & { url: string }> {
+  await assertPortsFree([{ port: config.port, what: 'the API', env: 'PORT' }]);
   const database = await openDatabase(infra.databaseUrl);
   const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
@@ -49,9 +51,17 @@ export async function runApi(
     bodyLimit: config.bodyLimit,
     actionTimeoutMs: config.actionTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    temporalMaxInFlight: config.temporalMaxInFlight,
+    temporalMaxQueued: config.temporalMaxQueued,
   });
   const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  await new Promise<void>((resolve, reject) => {
+    // taken meanwhile: a clear failure rather than an unhandled 'error' event
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} (the API) is already in use: set PORT to a free port`) : err),
+    );
+    server.listen(config.port, resolve);
+  });
   // Idempotency-Keys are kept 72 hours: long enough for any client's retries
   const purge = setInterval(() => purgeIdempotencyRecords(database.db).catch((err) => logger.warn({ err }, 'idempotency purge failed')), 3600_000);
   purge.unref();

@@ -4,13 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, isGrpcServiceError, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
 import { searchAttributes } from '../workflows/messages';
 import type { Logger } from './logger';
+import { assertPortsFree, type WantedPort } from './ports';
 
 /** TEMPORAL_CLI_PATH, else `temporal` on PATH, else the SDK's own download of the CLI. */
 export function temporalCliExecutable(cliPath: string | undefined, pathEnv = process.env.PATH ?? ''): EphemeralServerExecutable {
@@ -54,6 +55,12 @@ export async function startDevServer(options: {
   uiPort?: number;
   namespace?: string;
 }): Promise<DevServer> {
+  // the dev server would fail to bind a taken port while its address answers all the same: never
+  // attach to a server we did not start
+  const ports: WantedPort[] = [];
+  if (options.port !== undefined) ports.push({ port: options.port, what: 'the embedded Temporal server', env: 'TEMPORAL_PORT', host: '127.0.0.1' });
+  if (options.uiPort !== undefined) ports.push({ port: options.uiPort, what: 'the Temporal UI', env: 'TEMPORAL_UI_PORT', host: '127.0.0.1' });
+  await assertPortsFree(ports);
   const executable = temporalCliExecutable(options.cliPath);
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   let env: TestWorkflowEnvironment;
@@ -82,9 +89,29 @@ export async function startDevServer(options: {
 }
 
 export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, interceptors: [retryWithinDeadline] });
   return new Client({ connection, namespace });
 }
+
+type GrpcInterceptor = ReturnType<typeof makeGrpcRetryInterceptor>;
+const defaultRetry = defaultGrpcRetryOptions();
+
+/**
+ * The client's usual retries of an unreachable or overloaded server, except one that would start
+ * after the call's deadline: a call bounded by the action deadline ends by then, with nothing left
+ * pending behind the 503 (the default pauses up to 5 s past it).
+ */
+const retryWithinDeadline: GrpcInterceptor = (options, nextCall) => {
+  const deadline = options.deadline === undefined ? Infinity : typeof options.deadline === 'number' ? options.deadline : options.deadline.getTime();
+  let pause = 0;
+  return makeGrpcRetryInterceptor({
+    retryableDecider: (attempt, status) => {
+      pause = defaultRetry.delayFunction(attempt, status);
+      return defaultRetry.retryableDecider(attempt, status) && Date.now() + pause < deadline;
+    },
+    delayFunction: () => pause,
+  })(options, nextCall);
+};
 
 /**
  * Registers the ticket search attributes on a server that lacks them (an existing cluster, or

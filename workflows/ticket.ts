@@ -15,6 +15,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   log,
   patched,
@@ -604,7 +605,9 @@ class TicketCase {
   /** Appends an event to the trail and projects the new state into Postgres. */
   private async record(type: string, actor: Actor, data: Record<string, unknown>): Promise<void> {
     const seq = ++this.state.lastEventSeq;
-    const event: TicketEvent = { ticketId: this.state.id, seq, type, at: nowIso(), actor, data: dropUndefined(data) };
+    // the update that made the step (none for timers and signals), so a retried action can find it
+    const updateId = currentUpdateInfo()?.id;
+    const event: TicketEvent = { ticketId: this.state.id, seq, type, at: nowIso(), actor, data: dropUndefined(data), ...(updateId ? { updateId } : {}) };
     // the activity may run after later steps changed the state: it gets a copy
     const snapshot: TicketState = JSON.parse(JSON.stringify(this.state));
     this.updateSearchAttributes();

@@ -73,13 +73,24 @@ async function isolatedInfra(address: string): Promise<{ databaseUrl: string; na
 }
 
 export async function startSystem(
-  opts: { logLines?: string[]; withoutWorker?: boolean; actionTimeoutMs?: number; rateLimitPerMinute?: number; isolated?: boolean } = {},
+  opts: {
+    logLines?: string[];
+    withoutWorker?: boolean;
+    actionTimeoutMs?: number;
+    rateLimitPerMinute?: number;
+    /** another Temporal server than the run's, e.g. one a test stops and kills */
+    temporalAddress?: string;
+    temporalMaxInFlight?: number;
+    temporalMaxQueued?: number;
+    /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
+    isolated?: boolean;
+  } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
-  const address = inject('temporalAddress');
+  const address = opts.temporalAddress ?? inject('temporalAddress');
   const isolated = opts.isolated ? await isolatedInfra(address) : undefined;
   const databaseUrl = isolated?.databaseUrl ?? inject('databaseUrl');
   const namespace = isolated?.namespace ?? 'default';
@@ -97,7 +108,18 @@ export async function startSystem(
       });
   const running = worker?.worker.run();
   const adminKey = `admin-${crypto.randomUUID()}`;
-  const app = createApp({ database, temporal, taskQueue, adminApiKey: adminKey, logger, metrics: createMetrics(), actionTimeoutMs: opts.actionTimeoutMs, rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000 });
+  const app = createApp({
+    database,
+    temporal,
+    taskQueue,
+    adminApiKey: adminKey,
+    logger,
+    metrics: createMetrics(),
+    actionTimeoutMs: opts.actionTimeoutMs,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+    temporalMaxInFlight: opts.temporalMaxInFlight,
+    temporalMaxQueued: opts.temporalMaxQueued,
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
