@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler } from 'express';
 import postgres from 'postgres';
 import { z } from '../domain/zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTION_NOT_ALLOWED, UNPROCESSABLE } from '../domain/lifecycle';
 import type { Logger } from '../platform/logger';
@@ -63,8 +63,11 @@ export function fromTemporal(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-/** gRPC codes of a Temporal that is down, overloaded or too slow: RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED. */
-const UNAVAILABLE_GRPC = [8, 14, 4];
+/**
+ * gRPC codes of a Temporal that is down, overloaded or too slow: RESOURCE_EXHAUSTED, UNAVAILABLE,
+ * DEADLINE_EXCEEDED, and CANCELLED, which is how a call cut off by the action deadline may end.
+ */
+const UNAVAILABLE_GRPC = [8, 14, 4, 1];
 /** Errors of the `postgres` driver and of the socket when Postgres cannot be reached. */
 const UNAVAILABLE_CONNECTION = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'];
 
@@ -74,6 +77,9 @@ const UNAVAILABLE_CONNECTION = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOS
  * 57P01–57P05 (shutdown, cannot connect now), a lost connection, or Temporal's gRPC codes above.
  */
 export function isUnavailable(err: unknown): boolean {
+  // an update whose outcome did not come back in time may or may not have been applied: the
+  // retry with the same key (the same update id) finds out
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (isGrpcServiceError(err)) return UNAVAILABLE_GRPC.includes(err.code);
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && (UNAVAILABLE_CONNECTION.includes(code) || /^(08|53)[0-9A-Z]{3}$|^57P0[1-5]$/.test(code))) return true;

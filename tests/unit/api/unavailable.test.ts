@@ -1,14 +1,15 @@
 /**
  * A dependency that is down or overloaded is a 503 with Retry-After, never a 500: Postgres
  * connection errors (class 08), insufficient resources (class 53, e.g. too many connections),
- * shutdowns (57P0x), and Temporal's RESOURCE_EXHAUSTED, UNAVAILABLE and DEADLINE_EXCEEDED. An
+ * shutdowns (57P0x), and Temporal's RESOURCE_EXHAUSTED, UNAVAILABLE and DEADLINE_EXCEEDED, and an
+ * update cancelled at the action deadline. An
  * unreachable Postgres answers quickly, and /readyz within 2 s.
  */
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Client, Connection, ServiceError } from '@temporalio/client';
+import { Client, Connection, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../api/app';
 import { errorHandler } from '../../../api/errors';
@@ -44,6 +45,8 @@ describe('errors of a dependency', () => {
     'temporal-exhausted': new ServiceError('start failed', { cause: grpcError(8) }),
     'temporal-unavailable': grpcError(14),
     'temporal-deadline': new ServiceError('update failed', { cause: grpcError(4) }),
+    // how an update cut off by the action deadline ends (seen under load and around worker kills)
+    'update-cancelled': new WorkflowUpdateRPCTimeoutOrCancelledError('Call cancelled', { cause: grpcError(1) }),
   };
 
   beforeAll(async () => {
