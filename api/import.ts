@@ -18,7 +18,7 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { MAX_LISTED_REJECTIONS, findImportJob, listImportJobs, runImportJob, startImportJob, type ImportJob } from '../db/import';
 import { DECLARABLE_CHARSETS, DeclaredCharsetMismatch, InvalidBytes, UndetectedCharset, UnsupportedCharset, decodeText, type DecodedText } from '../domain/text-encoding';
-import { IMPORT_COLUMNS, ImportHeaderInvalid, ImportLineTooLong, csvRecords, importRowSchema, ndjsonRecords } from '../domain/ticket-import';
+import { IMPORT_COLUMNS, ImportHeaderInvalid, ImportLineTooLong, csvRecords, importRowSchema, ndjsonRecords, type ImportRecord } from '../domain/ticket-import';
 import type { Logger } from '../platform/logger';
 import { cursorCodec } from './cursor';
 import { HttpError, notFound } from './errors';
@@ -108,7 +108,28 @@ async function decodeBody(body: AsyncIterable<Uint8Array>, charset: string | und
   }
 }
 
-const recordsOf = (format: 'ndjson' | 'csv', text: AsyncIterable<string>) => (format === 'csv' ? csvRecords(text) : ndjsonRecords(text));
+/**
+ * The records of the upload, after the first has been read: a CSV header that is not valid is
+ * refused (400) before a job starts or an asynchronous import is accepted.
+ */
+async function recordsOf(format: 'ndjson' | 'csv', text: AsyncIterable<string>): Promise<AsyncIterable<ImportRecord>> {
+  const records = (format === 'csv' ? csvRecords(text) : ndjsonRecords(text))[Symbol.asyncIterator]();
+  const first = await records.next().catch((err: unknown) => {
+    throw importError(err);
+  });
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* { [Symbol.asyncIterator]: () => records };
+  })();
+}
+
+/** The 4xx a refused file gets, or the error as it is. */
+function importError(err: unknown): unknown {
+  if (err instanceof ImportHeaderInvalid) return new HttpError(400, 'validation_failed', err.message, err.issues.map((i) => ({ path: i.field, message: i.message })));
+  if (err instanceof ImportLineTooLong) return new HttpError(413, 'line_too_long', `${err.message}; the rows before it were imported`);
+  return err;
+}
 
 /** Copies the upload to a temporary file; the caller removes its folder. */
 async function spool(req: Request): Promise<{ dir: string; file: string }> {
@@ -164,15 +185,16 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
           return fs.promises.rm(dir, { recursive: true, force: true }).catch((err) => logger.warn({ err, dir }, 'could not remove a spooled import'));
         };
         let job: ImportJob;
-        let decoded: DecodedText;
+        let records: AsyncIterable<ImportRecord>;
         try {
-          decoded = await decodeBody(spooled, upload.charset);
+          const decoded = await decodeBody(spooled, upload.charset);
+          records = await recordsOf(upload.format, decoded.text);
           job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
         } catch (err) {
           await release();
           throw err;
         }
-        runImportJob(db, job.id, recordsOf(upload.format, decoded.text))
+        runImportJob(db, job.id, records)
           .then(
             (summary) => logger.info({ jobId: job.id, rows: summary.rows }, 'import done'),
             (err) => logger.warn({ err, jobId: job.id }, 'import failed'),
@@ -182,14 +204,13 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
         return;
       }
       const decoded = await decodeBody(req, upload.charset);
+      const records = await recordsOf(upload.format, decoded.text);
       const job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
       try {
-        const summary = await runImportJob(db, job.id, recordsOf(upload.format, decoded.text));
+        const summary = await runImportJob(db, job.id, records);
         return { jobId: job.id, charset: decoded.charset, charsetDetected: decoded.detected, ...summary };
       } catch (err) {
-        if (err instanceof ImportHeaderInvalid) throw new HttpError(400, 'validation_failed', err.message, err.issues.map((i) => ({ path: i.field, message: i.message })));
-        if (err instanceof ImportLineTooLong) throw new HttpError(413, 'line_too_long', `${err.message}; the rows before it were imported`);
-        throw err;
+        throw importError(err);
       }
     },
   });

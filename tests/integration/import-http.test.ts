@@ -149,8 +149,18 @@ describe('import jobs', () => {
     expect(count).toBe(2500);
   });
 
-  it('records an async import whose file is refused as failed, with the reason', async () => {
+  it('refuses an async import whose CSV header is not valid before accepting it (400 naming the column, no job)', async () => {
+    const before = await sys.database.db.$count(importJobs);
     const res = await upload('id,channel,colour\nx,phone,red\n', 'text/csv', { prefer: 'respond-async' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toContainEqual(expect.objectContaining({ path: 'colour' }));
+    expect(await sys.database.db.$count(importJobs)).toBe(before);
+  });
+
+  it('records an async import that stops on a line too long as failed, with the reason', async () => {
+    const p = `GT${crypto.randomBytes(3).toString('hex')}`;
+    const row = `${p}-1,phone,2025-01-02T03:04:05+08:00,closed\n`;
+    const res = await upload(`id,channel,receivedAt,status\n${row}${'x'.repeat((1 << 20) + 10)}\n`, 'text/csv', { prefer: 'respond-async' });
     expect(res.status).toBe(202);
     const job = await vi.waitFor(
       async () => {
@@ -160,7 +170,7 @@ describe('import jobs', () => {
       },
       { timeout: 10_000, interval: 100 },
     );
-    expect(job.failure).toContain('colour: unknown column');
+    expect(job.failure).toContain('line 3 is longer than');
   });
 
   it('lists jobs newest first, page by page, and marks a job its stopped process left running as interrupted', async () => {
