@@ -264,65 +264,40 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
       /** keeps a server down until a client or the worker has felt it (bounded: traffic may be between requests) */
       const untilFelt = (before: { retries: number; activityFailures: number }, ms: number) =>
         waitFor('the outage to be felt', felt(before), ms).catch(() => undefined);
-      const faults: { at: number; name: string; run(before: { retries: number; activityFailures: number }): Promise<void> }[] = [
-        {
-          at: 0.1,
-          name: 'kill -9 the worker, start it again',
-          async run(before) {
-            await worker.stop('SIGKILL');
-            await untilFelt(before, ACTION_TIMEOUT_MS + 5_000);
-            worker.start();
-            await worker.waitForLine(logMessage('worker running'), 90_000);
-          },
+      type Fault = { name: string; run(before: { retries: number; activityFailures: number }): Promise<void> };
+      const killWorker: Fault = {
+        name: 'kill -9 the worker, start it again',
+        async run(before) {
+          await worker.stop('SIGKILL');
+          await untilFelt(before, ACTION_TIMEOUT_MS + 5_000);
+          worker.start();
+          await worker.waitForLine(logMessage('worker running'), 90_000);
         },
-        {
-          at: 0.25,
-          name: 'stop Temporal, start it on the same port and db file',
-          async run(before) {
-            await temporal.stop('SIGTERM');
-            await untilFelt(before, 10_000);
-            temporal.start();
-            await waitFor('Temporal back', () => temporalReady(temporalAddress), 60_000);
-          },
+      };
+      const restartTemporal: Fault = {
+        name: 'stop Temporal, start it on the same port and db file',
+        async run(before) {
+          await temporal.stop('SIGTERM');
+          await untilFelt(before, 10_000);
+          temporal.start();
+          await waitFor('Temporal back', () => temporalReady(temporalAddress), 60_000);
         },
-        {
-          at: 0.4,
-          name: 'stop Postgres (fast), start it',
-          async run(before) {
-            await pg.stopAsync('fast');
-            await untilFelt(before, 10_000);
-            await pg.start();
-          },
+      };
+      const restartPostgres = (mode: 'fast' | 'immediate'): Fault => ({
+        name: mode === 'fast' ? 'stop Postgres (fast), start it' : 'stop Postgres (immediate: crash recovery), start it',
+        async run(before) {
+          await pg.stopAsync(mode);
+          await untilFelt(before, 10_000);
+          await pg.start();
         },
-        {
-          at: 0.55,
-          name: 'kill -9 the worker, start it again',
-          async run(before) {
-            await worker.stop('SIGKILL');
-            await untilFelt(before, ACTION_TIMEOUT_MS + 5_000);
-            worker.start();
-            await worker.waitForLine(logMessage('worker running'), 90_000);
-          },
-        },
-        {
-          at: 0.7,
-          name: 'stop Temporal, start it on the same port and db file',
-          async run(before) {
-            await temporal.stop('SIGTERM');
-            await untilFelt(before, 10_000);
-            temporal.start();
-            await waitFor('Temporal back', () => temporalReady(temporalAddress), 60_000);
-          },
-        },
-        {
-          at: 0.85,
-          name: 'stop Postgres (immediate: crash recovery), start it',
-          async run(before) {
-            await pg.stopAsync('immediate');
-            await untilFelt(before, 10_000);
-            await pg.start();
-          },
-        },
+      });
+      const faults: (Fault & { at: number })[] = [
+        { at: 0.1, ...killWorker },
+        { at: 0.25, ...restartTemporal },
+        { at: 0.4, ...restartPostgres('fast') },
+        { at: 0.55, ...killWorker },
+        { at: 0.7, ...restartTemporal },
+        { at: 0.85, ...restartPostgres('immediate') },
       ];
       const faultRecords: FaultRecord[] = [];
       for (const fault of faults) {
