@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { tickets } from '../../db/schema';
 import { DEFAULT_POLICY } from '../../domain/policy';
+import { eventually } from '../setup/eventually';
 import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
@@ -164,8 +165,11 @@ describe('triage time limit', () => {
   it('a ticket left in triage past its limit shows in the supervision queue', async () => {
     await sys.call('PUT', '/v1/admin/policy', { key: sys.adminKey, body: { ...DEFAULT_POLICY, triage: { amount: 1, unit: 'seconds' } } });
     const res = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '咨询一下公积金怎么提取' });
-    await new Promise((r) => setTimeout(r, 1500));
-    const queue = await sys.call('GET', '/v1/supervision/queue', { key: supervisor });
-    expect(queue.body.triage.map((t: { id: string }) => t.id)).toContain(res.body.id);
+    const inQueue = await eventually(
+      'the ticket in the triage queue',
+      () => sys.call('GET', '/v1/supervision/queue', { key: supervisor }).then((r) => r.body.triage.map((t: { id: string }) => t.id)),
+      (ids: string[]) => ids.includes(res.body.id),
+    );
+    expect(inQueue).toContain(res.body.id);
   });
 });
