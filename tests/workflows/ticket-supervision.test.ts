@@ -26,6 +26,7 @@ import {
 } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
 import { runBundle } from '../setup/bundle';
+import { eventually } from '../setup/eventually';
 
 const water = unitActor('water');
 const MINUTE = 60_000;
@@ -43,22 +44,32 @@ async function dispatched(category: Category, unitId = 'water') {
 }
 
 /** The state once `check` holds: timers fire asynchronously after the server skips time. */
-async function eventually(h: WorkflowHandle, check: (s: TicketState) => boolean): Promise<TicketState> {
-  let s = await h.query(stateQuery);
-  for (let i = 0; i < 100 && !check(s); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    s = await h.query(stateQuery);
-  }
-  expect(check(s), JSON.stringify(s)).toBe(true);
-  return s;
+function stateWhen(h: WorkflowHandle, check: (s: TicketState) => boolean): Promise<TicketState> {
+  return eventually('the ticket state', () => h.query(stateQuery), check);
 }
 
-/** The notifications sent for a ticket, as kind:unit, once `count` of them have gone out (they run in the background). */
-async function notificationsOf(ticketId: string, count: number): Promise<string[]> {
-  const sent = () => [...t.store.notifications.values()].filter((n) => n.ticketId === ticketId).map((n) => `${n.kind}:${n.unitId}`);
-  for (let i = 0; i < 100 && sent().length < count; i++) await new Promise((r) => setTimeout(r, 50));
-  return sent();
+/**
+ * The steps a timer or an update starts after it changed the state (the trail, notices) are done
+ * by activities: a test waits for the last of them before it looks at them.
+ */
+function trailWith(h: WorkflowHandle, type: string) {
+  return eventually(`a '${type}' step in the trail`, () => t.store.trail(h.workflowId), (trail) => trail.some((e) => e.type === type));
 }
+const noticesOf = (h: WorkflowHandle) => t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind);
+const someNoticeOf = (h: WorkflowHandle) => eventually('a supervision notice', () => noticesOf(h), (kinds) => kinds.length > 0);
+
+/** The notifications sent for a ticket, as kind:unit, once `count` of them have gone out (they run in the background). */
+function notificationsOf(ticketId: string, count: number): Promise<string[]> {
+  const sent = () => [...t.store.notifications.values()].filter((n) => n.ticketId === ticketId).map((n) => `${n.kind}:${n.unitId}`);
+  return eventually(`${count} notifications`, sent, (kinds) => kinds.length >= count);
+}
+
+/**
+ * Proof that the workflow has acted on everything up to now (a timer that fired, the steps it
+ * recorded): an update it answers once every step is persisted. A test that checks that nothing
+ * happened waits for this, not for a guessed time.
+ */
+const settled = (h: WorkflowHandle) => h.executeUpdate(persistedUpdate);
 
 async function refusalOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await promise.then(
@@ -78,10 +89,12 @@ describe('timers', () => {
     const before = await h.query(stateQuery);
     expect(Date.parse(before.deadlines.signBy!) - Date.parse(before.dispatchedAt!)).toBe(30 * MINUTE);
     await t.env.sleep(31 * MINUTE);
-    const s = await eventually(h, (x) => x.signOverdue && x.urgeCount === 1);
+    const s = await stateWhen(h, (x) => x.signOverdue && x.urgeCount === 1);
     expect(s.status).toBe('dispatched');
+    // the notice is issued after both steps are recorded
+    await someNoticeOf(h);
     expect(t.store.types(h.workflowId)).toEqual(expect.arrayContaining(['sign_overdue', 'urged']));
-    expect(t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind)).toEqual(['urge']);
+    expect(noticesOf(h)).toEqual(['urge']);
     expect(await notificationsOf(h.workflowId, 2)).toEqual(['dispatched:water', 'urged:water']);
   });
 
@@ -89,12 +102,13 @@ describe('timers', () => {
     const h = await dispatched('A'); // due in 2 hours, near-due at 80%
     await sign(h);
     await t.env.sleep(97 * MINUTE);
-    const yellow = await eventually(h, (x) => x.nearDue);
+    const yellow = await stateWhen(h, (x) => x.nearDue);
     expect(yellow.overdue).toBe(false);
     await t.env.sleep(24 * MINUTE);
-    const red = await eventually(h, (x) => x.overdue);
+    const red = await stateWhen(h, (x) => x.overdue);
     expect(red.status).toBe('handling');
-    expect(t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind)).toEqual(['overdue']);
+    await someNoticeOf(h);
+    expect(noticesOf(h)).toEqual(['overdue']);
     const replied = await reply(h);
     expect(replied.status).toBe('replied');
     expect(replied.reply).toMatchObject({ onTime: false });
@@ -106,6 +120,7 @@ describe('timers', () => {
     await sign(h);
     expect((await reply(h)).reply).toMatchObject({ onTime: true });
     await t.env.sleep(3 * 60 * MINUTE);
+    await settled(h);
     const s = await h.query(stateQuery);
     expect(s).toMatchObject({ nearDue: false, overdue: false, escalated: false });
   });
@@ -114,8 +129,8 @@ describe('timers', () => {
     const h = await dispatched('A');
     await sign(h);
     await t.env.sleep(4 * 60 * MINUTE + MINUTE);
-    const s = await eventually(h, (x) => x.escalated);
-    expect(t.store.trail(h.workflowId).find((e) => e.type === 'escalated')?.data).toMatchObject({ reason: 'overdue_beyond_limit' });
+    const s = await stateWhen(h, (x) => x.escalated);
+    expect((await trailWith(h, 'escalated')).find((e) => e.type === 'escalated')?.data).toMatchObject({ reason: 'overdue_beyond_limit' });
     expect(s.status).toBe('handling');
   });
 
@@ -125,7 +140,7 @@ describe('timers', () => {
     const replied = await reply(h);
     expect(replied.deadlines.callbackBy).toBeDefined();
     await t.env.sleep(Date.parse(replied.deadlines.callbackBy!) - (await t.env.currentTimeMs()) + MINUTE);
-    const s = await eventually(h, (x) => x.callbackMissed);
+    const s = await stateWhen(h, (x) => x.callbackMissed);
     expect(s.status).toBe('replied');
     await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
     expect(await h.result()).toMatchObject({ status: 'closed', callbackMissed: true });
@@ -183,6 +198,7 @@ describe("unit requests and the center's decisions", () => {
     expect(approved.deadlines.dueBy).toBe(addDuration(t.store.calendar, new Date(before.deadlines.dueBy!), { amount: 3, unit: 'workingDays' }).toISOString());
     // replied after the original due date but by the extended one: on time
     await t.env.sleep(Date.parse(before.deadlines.dueBy!) - (await t.env.currentTimeMs()) + 60 * MINUTE);
+    await settled(h);
     const s = await h.query(stateQuery);
     expect(s.overdue).toBe(false);
     expect((await reply(h)).reply).toMatchObject({ onTime: true });
@@ -229,8 +245,9 @@ describe("unit requests and the center's decisions", () => {
     await repeat.executeUpdate(persistedUpdate);
     const merged = await repeat.executeUpdate(mergeUpdate, { args: [{ actor: supervisor, intoTicketId: open.workflowId }] });
     expect(merged).toMatchObject({ status: 'merged', mergedInto: open.workflowId, closeReason: 'merged' });
-    const s = await eventually(open, (x) => x.mergedTickets.length === 1);
+    const s = await stateWhen(open, (x) => x.mergedTickets.length === 1);
     expect(s.mergedTickets[0]).toMatchObject({ id: repeat.workflowId, callerName: '李女士' });
+    await trailWith(open, 'repeat_merged');
     expect(t.store.types(open.workflowId)).toContain('repeat_merged');
   });
 
