@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { z } from '../domain/zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTION_NOT_ALLOWED, UNPROCESSABLE } from '../domain/lifecycle';
 import type { Logger } from '../platform/logger';
@@ -55,6 +55,10 @@ export function fromTemporal(err: unknown): HttpError | undefined {
 }
 
 export function isUnavailable(err: unknown): boolean {
+  // an update that did not complete by the action deadline. The client wraps the gRPC status in
+  // this error: DEADLINE_EXCEEDED, or on a loaded machine sometimes CANCELLED ("Call cancelled"),
+  // which the codes below do not cover; nothing else cancels these calls
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (isGrpcServiceError(err)) return [4, 14].includes(err.code); // DEADLINE_EXCEEDED, UNAVAILABLE
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P03'].includes(code)) return true;
