@@ -26,7 +26,9 @@ afterAll(async () => {
 const receive = (body: Record<string, unknown>) => sys.call('POST', '/v1/tickets', { key: agent, body });
 const types = (t: { events: { type: string }[] }) => t.events.map((e) => e.type);
 let phoneSeq = 0;
-const freshPhone = () => `1860000${String(Date.now() % 10000).padStart(4, '0')}${phoneSeq++}`.slice(0, 11);
+// a caller of its own for each ticket (the same phone makes a repeat): 186, then the run, then a sequence number
+const phoneRun = String(Date.now() % 10000).padStart(4, '0');
+const freshPhone = () => `186${phoneRun}${String(phoneSeq++).padStart(4, '0')}`;
 
 describe('auto-dispatch', () => {
   it('a WeChat message is received, classified, routed and dispatched to the right unit with no human step', async () => {
