@@ -55,10 +55,6 @@ export function fromTemporal(err: unknown): HttpError | undefined {
 }
 
 export function isUnavailable(err: unknown): boolean {
-  // an update that did not complete by the action deadline. The client wraps the gRPC status in
-  // this error: DEADLINE_EXCEEDED, or on a loaded machine sometimes CANCELLED ("Call cancelled"),
-  // which the codes below do not cover; nothing else cancels these calls
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (isGrpcServiceError(err)) return [4, 14].includes(err.code); // DEADLINE_EXCEEDED, UNAVAILABLE
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P03'].includes(code)) return true;
@@ -76,7 +72,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message);
     else if (temporal) e = temporal;
     else if (err instanceof WorkflowNotFoundError) e = notFound('the ticket workflow');
-    else if (isUnavailable(err)) e = new HttpError(503, 'unavailable', 'a dependency (Postgres or Temporal) is unavailable; retry later');
+    // an update not completed by the action deadline: reported as DEADLINE_EXCEEDED, or on a loaded
+    // machine sometimes as CANCELLED ('Call cancelled'), which isUnavailable's codes do not cover
+    else if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) e = new HttpError(503, 'unavailable', 'a dependency (Postgres or Temporal) is unavailable; retry later');
     else {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
       e = new HttpError(500, 'internal', 'internal error');
