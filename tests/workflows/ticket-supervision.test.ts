@@ -26,7 +26,7 @@ import {
 } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
 import { runBundle } from '../setup/bundle';
-import { eventually } from '../setup/eventually';
+import { eventually as waitFor } from '../setup/eventually';
 
 const water = unitActor('water');
 const MINUTE = 60_000;
@@ -44,8 +44,8 @@ async function dispatched(category: Category, unitId = 'water') {
 }
 
 /** The state once `check` holds: timers fire asynchronously after the server skips time. */
-function stateWhen(h: WorkflowHandle, check: (s: TicketState) => boolean): Promise<TicketState> {
-  return eventually('the ticket state', () => h.query(stateQuery), check);
+function eventually(h: WorkflowHandle, check: (s: TicketState) => boolean): Promise<TicketState> {
+  return waitFor('the ticket state', () => h.query(stateQuery), check);
 }
 
 /**
@@ -53,15 +53,15 @@ function stateWhen(h: WorkflowHandle, check: (s: TicketState) => boolean): Promi
  * by activities: a test waits for the last of them before it looks at them.
  */
 function trailWith(h: WorkflowHandle, type: string) {
-  return eventually(`a '${type}' step in the trail`, () => t.store.trail(h.workflowId), (trail) => trail.some((e) => e.type === type));
+  return waitFor(`a '${type}' step in the trail`, () => t.store.trail(h.workflowId), (trail) => trail.some((e) => e.type === type));
 }
 const noticesOf = (h: WorkflowHandle) => t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind);
-const someNoticeOf = (h: WorkflowHandle) => eventually('a supervision notice', () => noticesOf(h), (kinds) => kinds.length > 0);
+const someNoticeOf = (h: WorkflowHandle) => waitFor('a supervision notice', () => noticesOf(h), (kinds) => kinds.length > 0);
 
 /** The notifications sent for a ticket, as kind:unit, once `count` of them have gone out (they run in the background). */
 function notificationsOf(ticketId: string, count: number): Promise<string[]> {
   const sent = () => [...t.store.notifications.values()].filter((n) => n.ticketId === ticketId).map((n) => `${n.kind}:${n.unitId}`);
-  return eventually(`${count} notifications`, sent, (kinds) => kinds.length >= count);
+  return waitFor(`${count} notifications`, sent, (kinds) => kinds.length >= count);
 }
 
 /**
@@ -89,7 +89,7 @@ describe('timers', () => {
     const before = await h.query(stateQuery);
     expect(Date.parse(before.deadlines.signBy!) - Date.parse(before.dispatchedAt!)).toBe(30 * MINUTE);
     await t.env.sleep(31 * MINUTE);
-    const s = await stateWhen(h, (x) => x.signOverdue && x.urgeCount === 1);
+    const s = await eventually(h, (x) => x.signOverdue && x.urgeCount === 1);
     expect(s.status).toBe('dispatched');
     // the notice is issued after both steps are recorded
     await someNoticeOf(h);
@@ -102,10 +102,10 @@ describe('timers', () => {
     const h = await dispatched('A'); // due in 2 hours, near-due at 80%
     await sign(h);
     await t.env.sleep(97 * MINUTE);
-    const yellow = await stateWhen(h, (x) => x.nearDue);
+    const yellow = await eventually(h, (x) => x.nearDue);
     expect(yellow.overdue).toBe(false);
     await t.env.sleep(24 * MINUTE);
-    const red = await stateWhen(h, (x) => x.overdue);
+    const red = await eventually(h, (x) => x.overdue);
     expect(red.status).toBe('handling');
     await someNoticeOf(h);
     expect(noticesOf(h)).toEqual(['overdue']);
@@ -129,7 +129,7 @@ describe('timers', () => {
     const h = await dispatched('A');
     await sign(h);
     await t.env.sleep(4 * 60 * MINUTE + MINUTE);
-    const s = await stateWhen(h, (x) => x.escalated);
+    const s = await eventually(h, (x) => x.escalated);
     expect((await trailWith(h, 'escalated')).find((e) => e.type === 'escalated')?.data).toMatchObject({ reason: 'overdue_beyond_limit' });
     expect(s.status).toBe('handling');
   });
@@ -140,7 +140,7 @@ describe('timers', () => {
     const replied = await reply(h);
     expect(replied.deadlines.callbackBy).toBeDefined();
     await t.env.sleep(Date.parse(replied.deadlines.callbackBy!) - (await t.env.currentTimeMs()) + MINUTE);
-    const s = await stateWhen(h, (x) => x.callbackMissed);
+    const s = await eventually(h, (x) => x.callbackMissed);
     expect(s.status).toBe('replied');
     await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
     expect(await h.result()).toMatchObject({ status: 'closed', callbackMissed: true });
@@ -245,7 +245,7 @@ describe("unit requests and the center's decisions", () => {
     await repeat.executeUpdate(persistedUpdate);
     const merged = await repeat.executeUpdate(mergeUpdate, { args: [{ actor: supervisor, intoTicketId: open.workflowId }] });
     expect(merged).toMatchObject({ status: 'merged', mergedInto: open.workflowId, closeReason: 'merged' });
-    const s = await stateWhen(open, (x) => x.mergedTickets.length === 1);
+    const s = await eventually(open, (x) => x.mergedTickets.length === 1);
     expect(s.mergedTickets[0]).toMatchObject({ id: repeat.workflowId, callerName: '李女士' });
     await trailWith(open, 'repeat_merged');
     expect(t.store.types(open.workflowId)).toContain('repeat_merged');
