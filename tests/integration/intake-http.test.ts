@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { tickets } from '../../db/schema';
 import { DEFAULT_POLICY } from '../../domain/policy';
-import { eventually } from '../setup/eventually';
 import { startSystem, type TestSystem } from '../setup/system';
+import { eventually } from '../setup/eventually';
 
 let sys: TestSystem;
 let agent: string;
