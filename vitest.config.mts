@@ -3,6 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // a loaded machine (other suites beside this one) is several times slower than an idle one:
+    // the limits below are bounds against a hang, never a measure of speed
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // the temporal project's global teardown stops the dev server and drops the test database
+    teardownTimeout: 60_000,
     reporters: ['default', 'json'],
     // .ci/run reads the counts from here
     outputFile: { json: '.vitest/results.json' },

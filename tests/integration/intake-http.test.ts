@@ -9,6 +9,7 @@ import { tickets } from '../../db/schema';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { shanghaiDay } from '../../domain/time';
 import { startSystem, type TestSystem } from '../setup/system';
+import { eventually } from '../setup/eventually';
 
 let sys: TestSystem;
 let agent: string;
@@ -26,7 +27,9 @@ afterAll(async () => {
 const receive = (body: Record<string, unknown>) => sys.call('POST', '/v1/tickets', { key: agent, body });
 const types = (t: { events: { type: string }[] }) => t.events.map((e) => e.type);
 let phoneSeq = 0;
-const freshPhone = () => `1860000${String(Date.now() % 10000).padStart(4, '0')}${phoneSeq++}`.slice(0, 11);
+// a caller of its own for each ticket (the same phone makes a repeat): 186, then the run, then a sequence number
+const phoneRun = String(Date.now() % 10000).padStart(4, '0');
+const freshPhone = () => `186${phoneRun}${String(phoneSeq++).padStart(4, '0')}`;
 
 describe('auto-dispatch', () => {
   it('a WeChat message is received, classified, routed and dispatched to the right unit with no human step', async () => {
@@ -194,8 +197,11 @@ describe('triage time limit', () => {
   it('a ticket left in triage past its limit shows in the supervision queue', async () => {
     await sys.call('PUT', '/v1/admin/policy', { key: sys.adminKey, body: { ...DEFAULT_POLICY, triage: { amount: 1, unit: 'seconds' } } });
     const res = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '咨询一下公积金怎么提取' });
-    await new Promise((r) => setTimeout(r, 1500));
-    const queue = await sys.call('GET', '/v1/supervision/queue', { key: supervisor });
-    expect(queue.body.triage.map((t: { id: string }) => t.id)).toContain(res.body.id);
+    const inQueue = await eventually(
+      'the ticket in the triage queue',
+      () => sys.call('GET', '/v1/supervision/queue', { key: supervisor }).then((r) => r.body.triage.map((t: { id: string }) => t.id)),
+      (ids: string[]) => ids.includes(res.body.id),
+    );
+    expect(inQueue).toContain(res.body.id);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { idempotencyRecords, ticketEvents, tickets } from '../../db/schema';
 import { purgeIdempotencyRecords } from '../../api/idempotency';
+import { eventually } from '../setup/eventually';
 import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
@@ -398,12 +399,16 @@ describe('operations', () => {
     const id = await dispatched();
     await sys.call('POST', `/v1/tickets/${id}/sign`, { key: waterKey });
     const query = `TicketStatus = 'handling' AND UnitId = '${water}' AND WorkflowId = '${id}'`;
-    let found: string[] = [];
-    for (let i = 0; i < 50 && found.length === 0; i++) {
-      found = [];
-      for await (const wf of sys.temporal.workflow.list({ query })) found.push(wf.workflowId);
-      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
-    }
+    // the visibility store is updated asynchronously: wait until it answers the query
+    const found = await eventually(
+      'the workflow in the visibility store',
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of sys.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+    );
     expect(found).toEqual([id]);
   });
 });

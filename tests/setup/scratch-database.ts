@@ -12,7 +12,8 @@ import { withDatabase } from '../../platform/postgres';
 const serverUrl = process.env.KPI_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function scratchServerAvailable(): Promise<boolean> {
-  const probe = postgres(serverUrl, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  // a server that is there but loaded may take seconds to answer: only no server at all skips the tests
+  const probe = postgres(serverUrl, { max: 1, connect_timeout: 30, onnotice: () => undefined });
   try {
     await probe`select 1`;
     return true;

@@ -26,6 +26,7 @@ import {
 } from '../../workflows/messages';
 import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
 import { runBundle } from '../setup/bundle';
+import { eventually as waitFor } from '../setup/eventually';
 
 const water = unitActor('water');
 const MINUTE = 60_000;
@@ -43,22 +44,32 @@ async function dispatched(category: Category, unitId = 'water') {
 }
 
 /** The state once `check` holds: timers fire asynchronously after the server skips time. */
-async function eventually(h: WorkflowHandle, check: (s: TicketState) => boolean): Promise<TicketState> {
-  let s = await h.query(stateQuery);
-  for (let i = 0; i < 100 && !check(s); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    s = await h.query(stateQuery);
-  }
-  expect(check(s), JSON.stringify(s)).toBe(true);
-  return s;
+function eventually(h: WorkflowHandle, check: (s: TicketState) => boolean): Promise<TicketState> {
+  return waitFor('the ticket state', () => h.query(stateQuery), check);
 }
 
-/** The notifications sent for a ticket, as kind:unit, once `count` of them have gone out (they run in the background). */
-async function notificationsOf(ticketId: string, count: number): Promise<string[]> {
-  const sent = () => [...t.store.notifications.values()].filter((n) => n.ticketId === ticketId).map((n) => `${n.kind}:${n.unitId}`);
-  for (let i = 0; i < 100 && sent().length < count; i++) await new Promise((r) => setTimeout(r, 50));
-  return sent();
+/**
+ * The steps a timer or an update starts after it changed the state (the trail, notices) are done
+ * by activities: a test waits for the last of them before it looks at them.
+ */
+function trailWith(h: WorkflowHandle, type: string) {
+  return waitFor(`a '${type}' step in the trail`, () => t.store.trail(h.workflowId), (trail) => trail.some((e) => e.type === type));
 }
+const noticesOf = (h: WorkflowHandle) => t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind);
+const someNoticeOf = (h: WorkflowHandle) => waitFor('a supervision notice', () => noticesOf(h), (kinds) => kinds.length > 0);
+
+/** The notifications sent for a ticket, as kind:unit, once `count` of them have gone out (they run in the background). */
+function notificationsOf(ticketId: string, count: number): Promise<string[]> {
+  const sent = () => [...t.store.notifications.values()].filter((n) => n.ticketId === ticketId).map((n) => `${n.kind}:${n.unitId}`);
+  return waitFor(`${count} notifications`, sent, (kinds) => kinds.length >= count);
+}
+
+/**
+ * Proof that the workflow has acted on everything up to now (a timer that fired, the steps it
+ * recorded): an update it answers once every step is persisted. A test that checks that nothing
+ * happened waits for this, not for a guessed time.
+ */
+const settled = (h: WorkflowHandle) => h.executeUpdate(persistedUpdate);
 
 async function refusalOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await promise.then(
@@ -80,8 +91,10 @@ describe('timers', () => {
     await t.env.sleep(31 * MINUTE);
     const s = await eventually(h, (x) => x.signOverdue && x.urgeCount === 1);
     expect(s.status).toBe('dispatched');
+    // the notice is issued after both steps are recorded
+    await someNoticeOf(h);
     expect(t.store.types(h.workflowId)).toEqual(expect.arrayContaining(['sign_overdue', 'urged']));
-    expect(t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind)).toEqual(['urge']);
+    expect(noticesOf(h)).toEqual(['urge']);
     expect(await notificationsOf(h.workflowId, 2)).toEqual(['dispatched:water', 'urged:water']);
   });
 
@@ -94,7 +107,8 @@ describe('timers', () => {
     await t.env.sleep(24 * MINUTE);
     const red = await eventually(h, (x) => x.overdue);
     expect(red.status).toBe('handling');
-    expect(t.store.notices.filter((n) => n.ticketId === h.workflowId).map((n) => n.kind)).toEqual(['overdue']);
+    await someNoticeOf(h);
+    expect(noticesOf(h)).toEqual(['overdue']);
     const replied = await reply(h);
     expect(replied.status).toBe('replied');
     expect(replied.reply).toMatchObject({ onTime: false });
@@ -106,6 +120,7 @@ describe('timers', () => {
     await sign(h);
     expect((await reply(h)).reply).toMatchObject({ onTime: true });
     await t.env.sleep(3 * 60 * MINUTE);
+    await settled(h);
     const s = await h.query(stateQuery);
     expect(s).toMatchObject({ nearDue: false, overdue: false, escalated: false });
   });
@@ -115,7 +130,7 @@ describe('timers', () => {
     await sign(h);
     await t.env.sleep(4 * 60 * MINUTE + MINUTE);
     const s = await eventually(h, (x) => x.escalated);
-    expect(t.store.trail(h.workflowId).find((e) => e.type === 'escalated')?.data).toMatchObject({ reason: 'overdue_beyond_limit' });
+    expect((await trailWith(h, 'escalated')).find((e) => e.type === 'escalated')?.data).toMatchObject({ reason: 'overdue_beyond_limit' });
     expect(s.status).toBe('handling');
   });
 
@@ -140,6 +155,8 @@ describe('timers', () => {
     const replied = await reply(h);
     await t.env.sleep(Date.parse(replied.deadlines.callbackBy!) - (await t.env.currentTimeMs()) + MINUTE);
     await eventually(h, (x) => x.callbackMissed);
+    // the flag is set before the step is recorded
+    await trailWith(h, 'callback_missed');
     const raised = t.store.trail(h.workflowId).filter((e) => e.actor.role === 'system' && e.data.deadline !== undefined);
     expect(raised.map((e) => [e.type, e.data.deadline])).toEqual([
       ['sign_overdue', deadlines.signBy],
@@ -208,6 +225,7 @@ describe("unit requests and the center's decisions", () => {
     expect(approved.deadlines.dueBy).toBe(addDuration(t.store.calendar, new Date(before.deadlines.dueBy!), { amount: 3, unit: 'workingDays' }).toISOString());
     // replied after the original due date but by the extended one: on time
     await t.env.sleep(Date.parse(before.deadlines.dueBy!) - (await t.env.currentTimeMs()) + 60 * MINUTE);
+    await settled(h);
     const s = await h.query(stateQuery);
     expect(s.overdue).toBe(false);
     expect((await reply(h)).reply).toMatchObject({ onTime: true });
@@ -256,6 +274,7 @@ describe("unit requests and the center's decisions", () => {
     expect(merged).toMatchObject({ status: 'merged', mergedInto: open.workflowId, closeReason: 'merged' });
     const s = await eventually(open, (x) => x.mergedTickets.length === 1);
     expect(s.mergedTickets[0]).toMatchObject({ id: repeat.workflowId, callerName: '李女士' });
+    await trailWith(open, 'repeat_merged');
     expect(t.store.types(open.workflowId)).toContain('repeat_merged');
   });
 
