@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { tickets, units } from '../../db/schema';
+import { policies, tickets, units } from '../../db/schema';
 import { errorHandler } from '../../api/errors';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { createLogger } from '../../platform/logger';
@@ -208,6 +208,24 @@ describe('admin writes', () => {
       expect(paths(res)).toEqual(['categories.A.nearDue']);
     }
     expect((await get('/v1/admin/policy')).body.version).toBe(before.body.version);
+  });
+
+  it('a policy version stored before a rule was tightened still serves the tickets dispatched under it', async () => {
+    // accepted when it was written; today its near-due span longer than the handling limit is refused
+    const old = { ...DEFAULT_POLICY, categories: { ...DEFAULT_POLICY.categories, A: { ...DEFAULT_POLICY.categories.A, nearDue: { amount: 3, unit: 'hours' } } } };
+    await sys.database.db.insert(policies).values({ policy: old, createdBy: 'before-the-rule' });
+    try {
+      expect((await get('/v1/admin/policy')).body.policy.categories.A.nearDue).toEqual({ amount: 3, unit: 'hours' });
+      const content = `旧策略下派单 ${Date.now()}`;
+      const res = await sys.call('POST', '/v1/tickets', {
+        key: agent,
+        body: newTicket({ content, classification: { type: 'help', topic: '040101', category: 'A' }, disposition: { action: 'dispatch', unitId: 'xx-water' } }),
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.status).toBe('dispatched');
+    } finally {
+      expect((await sys.call('PUT', '/v1/admin/policy', { key: sys.adminKey, body: DEFAULT_POLICY })).status).toBe(200);
+    }
   });
 
   it('a routing rule id beyond a Postgres integer is a 400 naming it', async () => {
