@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
-import { calendarOverrides, notifications, tickets } from '../db/schema';
+import { calendarOverrides, notifications, supervisionNotices, tickets } from '../db/schema';
 import { calendarOverridesOf, currentPolicy, loadCalendar, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
@@ -27,6 +27,9 @@ const queueView = z.object({
   escalated: z.array(ticketSummaryView).describe('escalated open tickets (repeated dissatisfaction, long overdue)'),
   repeats: z.array(ticketSummaryView).describe('open repeat reports (反复多发) that may be merged'),
   triage: z.array(ticketSummaryView).describe('tickets waiting for the agent past their triage limit'),
+  refusedSteps: z
+    .array(ticketSummaryView)
+    .describe("open tickets with a step Postgres refused as given (its text stored with U+FFFD, or the step left out): their trail marks it `recordError`; check it with the caller or unit"),
 });
 
 export function supervisionRoutes(api: Api, db: Db): void {
@@ -48,7 +51,8 @@ export function supervisionRoutes(api: Api, db: Db): void {
           .limit(QUEUE_LIMIT)
           .then((rows) => rows.map((r) => toTicketSummary(r, viewer)));
       const open = inArray(tickets.status, [...OPEN_STATUSES]);
-      const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage] = await Promise.all([
+      const refused = db.select({ id: supervisionNotices.ticketId }).from(supervisionNotices).where(eq(supervisionNotices.kind, 'record_failed'));
+      const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps] = await Promise.all([
         list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.nearDue, true), eq(tickets.overdue, false)), tickets.dueBy),
         list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.overdue, true)), tickets.dueBy),
         list(eq(tickets.status, 'return_requested'), sql`${tickets.returnRequest}->>'at'`),
@@ -57,8 +61,9 @@ export function supervisionRoutes(api: Api, db: Db): void {
         list(and(open, eq(tickets.escalated, true)), tickets.receivedAt),
         list(and(open, sql`cardinality(${tickets.repeatOf}) > 0`), tickets.receivedAt),
         list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), tickets.triageBy),
+        list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
       ]);
-      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage };
+      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps };
     },
   });
 

@@ -63,6 +63,9 @@ describe('text Postgres refuses', () => {
     const refused = logLines.map((l) => JSON.parse(l)).filter((l) => l.ticketId === id && l.level >= 50);
     expect(refused).toEqual([expect.objectContaining({ activity: 'recordEvent', sqlstate: expect.stringMatching(/^22/) })]);
     expect(logLines.join('\n')).not.toContain(phone);
+    // and the supervision center sees it in its queue
+    const queue = await sys.call('GET', '/v1/supervision/queue', { key: supervisor });
+    expect(queue.body.refusedSteps.map((t: { id: string }) => t.id)).toContain(id);
 
     const triaged = await sys.call('POST', `/v1/tickets/${id}/triage`, {
       key: agent,
