@@ -37,6 +37,8 @@ export interface AppDeps {
   actionTimeoutMs?: number;
   /** requests a minute one API key may make (429 beyond) */
   rateLimitPerMinute?: number;
+  /** the most an asynchronous import stores before it is imported (413 beyond) */
+  maxSpooledImportBytes?: number;
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
@@ -129,7 +131,7 @@ export function createApp(deps: AppDeps): Express {
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
   analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
-  importRoutes(api, { db, logger });
+  importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db);
   classificationRoutes(api, db);
   app.use('/v1', v1);

@@ -12,8 +12,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { MAX_LISTED_REJECTIONS, findImportJob, listImportJobs, runImportJob, startImportJob, type ImportJob } from '../db/import';
@@ -131,12 +132,23 @@ function importError(err: unknown): unknown {
   return err;
 }
 
-/** Copies the upload to a temporary file; the caller removes its folder. */
-async function spool(req: Request): Promise<{ dir: string; file: string }> {
+/** The most an asynchronous import stores on disk by default; a larger history goes in several files. */
+export const MAX_SPOOLED_BYTES = 1 << 30;
+
+/** Copies the upload to a temporary file (at most `maxBytes`, else 413); the caller removes its folder. */
+async function spool(req: Request, maxBytes: number): Promise<{ dir: string; file: string }> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'hotline-import-'));
   const file = path.join(dir, 'upload');
+  let bytes = 0;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) done(new HttpError(413, 'body_too_large', `an asynchronous import takes at most ${maxBytes} bytes; split the file`));
+      else done(null, chunk);
+    },
+  });
   try {
-    await pipeline(req, fs.createWriteStream(file));
+    await pipeline(req, bounded, fs.createWriteStream(file));
   } catch (err) {
     await fs.promises.rm(dir, { recursive: true, force: true });
     throw err;
@@ -146,8 +158,8 @@ async function spool(req: Request): Promise<{ dir: string; file: string }> {
 
 const wantsAsync = (req: Request) => (req.get('prefer') ?? '').split(',').some((p) => p.trim().toLowerCase() === 'respond-async');
 
-export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
-  const { db, logger } = deps;
+export function importRoutes(api: Api, deps: { db: Db; logger: Logger; maxSpooledBytes?: number }): void {
+  const { db, logger, maxSpooledBytes = MAX_SPOOLED_BYTES } = deps;
 
   api.endpoint({
     method: 'post',
@@ -173,47 +185,54 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger }): void {
       413: { description: 'a line longer than 2^20 characters (the rows before it were imported)', schema: errorBody },
       415: { description: 'not NDJSON or CSV, a charset not supported, or not UTF-8 and not recognized', schema: errorBody },
     },
-    handler: async ({ req, res }) => {
-      const upload = uploadOf(req);
-      const principalId = res.locals.principal.id as string;
-      if (wantsAsync(req)) {
-        const { dir, file } = await spool(req);
-        const spooled = fs.createReadStream(file);
-        // also when the import stops early (a refused header): the file is closed and removed
-        const release = () => {
-          spooled.destroy();
-          return fs.promises.rm(dir, { recursive: true, force: true }).catch((err) => logger.warn({ err, dir }, 'could not remove a spooled import'));
-        };
-        let job: ImportJob;
-        let records: AsyncIterable<ImportRecord>;
-        try {
-          const decoded = await decodeBody(spooled, upload.charset);
-          records = await recordsOf(upload.format, decoded.text);
-          job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
-        } catch (err) {
-          await release();
-          throw err;
-        }
-        runImportJob(db, job.id, records)
-          .then(
-            (summary) => logger.info({ jobId: job.id, rows: summary.rows }, 'import done'),
-            (err) => logger.warn({ err, jobId: job.id }, 'import failed'),
-          )
-          .finally(release);
-        res.status(202).location(`${JOBS_PATH}/${job.id}`).set('Preference-Applied', 'respond-async').json(toJobView(job));
-        return;
-      }
-      const decoded = await decodeBody(req, upload.charset);
-      const records = await recordsOf(upload.format, decoded.text);
-      const job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
-      try {
-        const summary = await runImportJob(db, job.id, records);
-        return { jobId: job.id, charset: decoded.charset, charsetDetected: decoded.detected, ...summary };
-      } catch (err) {
-        throw importError(err);
-      }
-    },
+    handler: ({ req, res }) =>
+      importUpload(req, res).catch((err: unknown) => {
+        // a refusal before the whole upload was read: the connection cannot carry another request
+        if (!req.complete) res.set('Connection', 'close');
+        throw err;
+      }),
   });
+
+  async function importUpload(req: Request, res: Response) {
+    const upload = uploadOf(req);
+    const principalId = res.locals.principal.id as string;
+    if (wantsAsync(req)) {
+      const { dir, file } = await spool(req, maxSpooledBytes);
+      const spooled = fs.createReadStream(file);
+      // also when the import stops early (a refused header): the file is closed and removed
+      const release = () => {
+        spooled.destroy();
+        return fs.promises.rm(dir, { recursive: true, force: true }).catch((err) => logger.warn({ err, dir }, 'could not remove a spooled import'));
+      };
+      let job: ImportJob;
+      let records: AsyncIterable<ImportRecord>;
+      try {
+        const decoded = await decodeBody(spooled, upload.charset);
+        records = await recordsOf(upload.format, decoded.text);
+        job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
+      } catch (err) {
+        await release();
+        throw err;
+      }
+      runImportJob(db, job.id, records)
+        .then(
+          (summary) => logger.info({ jobId: job.id, rows: summary.rows }, 'import done'),
+          (err) => logger.warn({ err, jobId: job.id }, 'import failed'),
+        )
+        .finally(release);
+      res.status(202).location(`${JOBS_PATH}/${job.id}`).set('Preference-Applied', 'respond-async').json(toJobView(job));
+      return;
+    }
+    const decoded = await decodeBody(req, upload.charset);
+    const records = await recordsOf(upload.format, decoded.text);
+    const job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
+    try {
+      const summary = await runImportJob(db, job.id, records);
+      return { jobId: job.id, charset: decoded.charset, charsetDetected: decoded.detected, ...summary };
+    } catch (err) {
+      throw importError(err);
+    }
+  }
 
   api.endpoint({
     method: 'get',

@@ -12,7 +12,7 @@ import { startSystem, type TestSystem } from '../setup/system';
 let sys: TestSystem;
 
 beforeAll(async () => {
-  sys = await startSystem({ withoutWorker: true });
+  sys = await startSystem({ withoutWorker: true, maxSpooledImportBytes: 4 << 20 });
 });
 afterAll(async () => {
   await sys?.stop();
@@ -154,6 +154,15 @@ describe('import jobs', () => {
     const res = await upload('id,channel,colour\nx,phone,red\n', 'text/csv', { prefer: 'respond-async' });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ path: 'colour' }));
+    expect(await sys.database.db.$count(importJobs)).toBe(before);
+  });
+
+  it('refuses an async import larger than it may store with 413, and starts no job', async () => {
+    const before = await sys.database.db.$count(importJobs);
+    const rows = `${'GTBIG-0,phone,2025-01-02T03:04:05+08:00,closed\n'.repeat(110_000)}`;
+    const res = await upload(`id,channel,receivedAt,status\n${rows}`, 'text/csv', { prefer: 'respond-async' });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('body_too_large');
     expect(await sys.database.db.$count(importJobs)).toBe(before);
   });
 

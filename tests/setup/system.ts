@@ -78,6 +78,7 @@ export async function startSystem(
     withoutWorker?: boolean;
     actionTimeoutMs?: number;
     rateLimitPerMinute?: number;
+    maxSpooledImportBytes?: number;
     /** another Temporal server than the run's, e.g. one a test stops and kills */
     temporalAddress?: string;
     temporalMaxInFlight?: number;
@@ -117,6 +118,7 @@ export async function startSystem(
     metrics: createMetrics(),
     actionTimeoutMs: opts.actionTimeoutMs,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+    maxSpooledImportBytes: opts.maxSpooledImportBytes,
     temporalMaxInFlight: opts.temporalMaxInFlight,
     temporalMaxQueued: opts.temporalMaxQueued,
   });
