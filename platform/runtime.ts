@@ -100,7 +100,8 @@ export async function runWorker(
   return {
     done,
     async stop() {
-      worker.shutdown();
+      // the SDK shuts the worker down on SIGINT/SIGTERM itself: a second shutdown would throw
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },
   };
