@@ -7,6 +7,7 @@
  * and records what it can (workflows/ticket.ts).
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { postgresErrorOf } from '../db/errors';
 import { DATA_ERROR } from '../domain/storable';
 import type { Logger } from '../platform/logger';
 
@@ -19,13 +20,8 @@ export interface DataError {
 
 /** The Postgres data error behind `err` (drizzle wraps it as the cause), if it is one. */
 export function dataErrorOf(err: unknown): DataError | undefined {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (e.name === 'PostgresError' && typeof code === 'string') {
-      return /^2[23]/.test(code) ? { code, message: e.message } : undefined;
-    }
-  }
-  return undefined;
+  const e = postgresErrorOf(err);
+  return e && /^2[23]/.test(e.code) ? { code: e.code, message: e.message } : undefined;
 }
 
 export function dataFailure(e: DataError): ApplicationFailure {

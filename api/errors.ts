@@ -3,11 +3,11 @@
  * always a 4xx naming the field; a dependency that is down is a 503 that can be retried.
  */
 import type { ErrorRequestHandler } from 'express';
-import postgres from 'postgres';
 import { z } from '../domain/zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTION_NOT_ALLOWED, UNPROCESSABLE } from '../domain/lifecycle';
+import { postgresErrorOf } from '../db/errors';
 import type { Logger } from '../platform/logger';
 
 export interface ErrorDetail {
@@ -89,13 +89,11 @@ export function isUnavailable(err: unknown): boolean {
 
 /**
  * A value Postgres refused as data (SQLSTATE class 22: NUL in text, a date or number out of range,
- * a string too long): bad input that got past validation. Found under drizzle's wrapper.
+ * a string too long): bad input that got past validation.
  */
-function postgresDataException(err: unknown): InstanceType<typeof postgres.PostgresError> | undefined {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    if (e instanceof postgres.PostgresError && e.code.startsWith('22')) return e;
-  }
-  return undefined;
+function postgresDataException(err: unknown) {
+  const e = postgresErrorOf(err);
+  return e?.code.startsWith('22') ? e : undefined;
 }
 
 /** Express's and body-parser's own client errors: a path parameter that does not decode, an aborted body. */
