@@ -7,7 +7,10 @@
 /** The type of the non-retryable failure of an activity whose write Postgres refused for its data. */
 export const DATA_ERROR = 'DataError';
 
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** A UTF-16 surrogate without its pair: it cannot be written as UTF-8. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, 'g');
 
 export function hasUnstorableText(value: unknown): boolean {
   if (typeof value === 'string') return new RegExp(UNSTORABLE.source).test(value);

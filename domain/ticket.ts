@@ -3,6 +3,7 @@
  * Pure data and zod schemas, shared by the workflow, the activities and the API, so each
  * value set is written down exactly once.
  */
+import { LONE_SURROGATE } from './storable';
 import { z } from './zod';
 
 export const CHANNELS = [
@@ -65,7 +66,7 @@ export type Role = (typeof ROLES)[number];
  * without their pair: no person types them, Postgres refuses NUL in text, and a lone surrogate
  * cannot be written as UTF-8. Refused at the door rather than by the database later.
  */
-const UNREADABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNREADABLE_TEXT = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]|${LONE_SURROGATE.source}`);
 export const UNREADABLE_TEXT_MESSAGE = 'must not contain control characters (other than tab and line breaks) or unpaired surrogates';
 export const isReadableText = (s: string): boolean => !UNREADABLE_TEXT.test(s);
 

@@ -637,7 +637,8 @@ class TicketCase {
       // the state keeps the storable text, or every later step would be refused for it as well
       Object.assign(this.state, storable(this.state));
       try {
-        await recordEvent({ event: { ...storable(event), data: { ...storable(event.data), recordError: error } }, snapshot: storable(snapshot) });
+        const stored = storable(event);
+        await recordEvent({ event: { ...stored, data: { ...stored.data, recordError: error } }, snapshot: storable(snapshot) });
       } catch (again) {
         const still = postgresRefusal(again);
         if (still === undefined) throw again;
