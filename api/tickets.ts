@@ -114,6 +114,12 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     return row;
   }
 
+  /** The ticket's row when it exists and is closed (its workflow has ended or is ending). */
+  async function closedTicket(id: string): Promise<TicketRow | undefined> {
+    const row = await findTicket(db, id);
+    return row && !isOpen(row.status as TicketState['status']) ? row : undefined;
+  }
+
   async function render(id: string, principal: Principal) {
     const row = await visibleTicket(id, principal);
     return toTicketView(row, await ticketEventsOf(db, id), principal);
@@ -157,10 +163,8 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
         // a retry of an action that was applied, after which the workflow completed (e.g. a
         // satisfied callback closed the ticket): the trail has the step this update made
         if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
-        const row = await findTicket(db, id);
-        if (row && !isOpen(row.status as TicketState['status'])) {
-          throw conflict(`cannot ${update.name} a ticket in status '${row.status}': it is closed`, row.status);
-        }
+        const closed = await closedTicket(id);
+        if (closed) throw conflict(`cannot ${update.name} a ticket in status '${closed.status}': it is closed`, closed.status);
       }
       throw err;
     }
@@ -198,8 +202,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
         const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
         if (res.locals.idempotencyKey !== undefined) {
           // a retry whose ticket has closed since: starting it again would run a second workflow
-          const row = await findTicket(db, id);
-          if (row && !isOpen(row.status as TicketState['status'])) return id;
+          if (await closedTicket(id)) return id;
         }
         const handle = await temporal.workflow
           .start(TICKET_WORKFLOW, {
@@ -217,8 +220,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
           });
         await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
           // a ticket answered or rejected at receipt may finish its workflow before this update lands
-          const row = await findTicket(db, id);
-          if (!row || isOpen(row.status as TicketState['status'])) throw err;
+          if (!(await closedTicket(id))) throw err;
         });
         return id;
       });
