@@ -13,6 +13,7 @@ import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { SecretBox } from './secret-box';
 import { assertPortsFree } from './ports';
 import { connectClient, ensureSearchAttributes } from './temporal';
 import { ensureReportSchedules } from './schedules';
@@ -30,12 +31,24 @@ export async function openDatabase(url: string): Promise<Database> {
   return database;
 }
 
+/**
+ * The box of the units' webhook secrets: the API seals with it, the worker opens, so both need the
+ * same key. Refused at start without one, rather than a notification failing later.
+ */
+export function webhookSecretBox(config: Config): SecretBox {
+  if (!config.webhookSecretsKey) {
+    throw new Error('WEBHOOK_SECRETS_KEY is not set: give the API and the worker the same 32-byte key (openssl rand -hex 32), README → Configuration');
+  }
+  return SecretBox.fromText(config.webhookSecretsKey);
+}
+
 export async function runApi(
   config: Config,
   infra: { databaseUrl: string; temporalAddress: string },
   logger: Logger,
 ): Promise<Running & { url: string }> {
   await assertPortsFree([{ port: config.port, what: 'the API', env: 'PORT' }]);
+  const secretBox = webhookSecretBox(config);
   const database = await openDatabase(infra.databaseUrl);
   const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
@@ -53,6 +66,8 @@ export async function runApi(
     rateLimitPerMinute: config.rateLimitPerMinute,
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
+    secretBox,
+    webhookSecretOverlapSeconds: config.webhookSecretOverlapSeconds,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -83,12 +98,14 @@ export async function runWorker(
   infra: { databaseUrl: string; temporalAddress: string },
   logger: Logger,
 ): Promise<Running & { done: Promise<void> }> {
+  const secretBox = webhookSecretBox(config);
+  if (config.legacyWebhookSecretSet) logger.warn('WEBHOOK_SECRET is no longer read: each unit has its own webhook secret (README → Notifications to units)');
   const database = await openDatabase(infra.databaseUrl);
   const { worker, connection } = await createTicketWorker({
     address: infra.temporalAddress,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: { database, logger, webhookSecret: config.webhookSecret },
+    deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery },
   });
   const client = await connectClient(infra.temporalAddress, config.temporalNamespace);
   await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());

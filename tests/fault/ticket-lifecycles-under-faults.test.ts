@@ -89,6 +89,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `hotline-fault-${runTag}`,
     ADMIN_API_KEY: adminKey,
+    WEBHOOK_SECRETS_KEY: crypto.randomBytes(32).toString('hex'),
     PORT: String(port),
     ACTION_TIMEOUT_MS: String(ACTION_TIMEOUT_MS),
     // the test is about outages, not about the rate limit

@@ -9,7 +9,7 @@ import { createLogger } from '../../platform/logger';
 import { createTicketWorker } from '../../platform/worker';
 import { persistedUpdate } from '../../workflows/messages';
 import { runBundle } from '../setup/bundle';
-import { startSystem, TEST_WEBHOOK_SECRET, type TestSystem } from '../setup/system';
+import { startSystem, testWorkerDeps, type TestSystem } from '../setup/system';
 
 /**
  * How long an action waits for the workflow here. Each 503 below takes this long; an action a
@@ -63,7 +63,7 @@ it('a create retried with its Idempotency-Key after a 503 makes one ticket, the 
     address: inject('temporalAddress'),
     namespace: 'default',
     taskQueue: sys.taskQueue,
-    deps: { database: sys.database, logger: createLogger('silent'), webhookSecret: TEST_WEBHOOK_SECRET },
+    deps: testWorkerDeps(sys.database, createLogger('silent')),
     ...runBundle(),
   });
   const running = worker.run();

@@ -12,7 +12,10 @@ import { hashKey } from '../../api/auth';
 import { connectDatabase, type Database } from '../../db/client';
 import { apiKeys, units } from '../../db/schema';
 import type { Role } from '../../domain/ticket';
-import { createLogger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
+import type { WebhookDeliveryPolicy } from '../../platform/config';
+import { SecretBox } from '../../platform/secret-box';
+import type { ActivityDeps } from '../../activities';
 import { createMetrics } from '../../platform/metrics';
 import postgres from 'postgres';
 import { migrateDatabase } from '../../db/migrate';
@@ -23,7 +26,15 @@ import { createTicketWorker, installTemporalLogging } from '../../platform/worke
 import type { Client } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 
-export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
+/** The key the test systems seal units' webhook secrets with. */
+export const TEST_SECRET_BOX = new SecretBox(crypto.randomBytes(32));
+/** Deliveries retried quickly, so a test sees a notification fail within seconds. */
+export const TEST_WEBHOOK_DELIVERY: WebhookDeliveryPolicy = { maxAttempts: 3, initialIntervalSeconds: 1, maximumIntervalSeconds: 2, timeoutMs: 5_000 };
+
+/** What a test's worker is built with. */
+export function testWorkerDeps(database: Database, logger: Logger, webhookDelivery = TEST_WEBHOOK_DELIVERY): ActivityDeps {
+  return { database, logger, secretBox: TEST_SECRET_BOX, webhookDelivery };
+}
 
 export interface TestSystem {
   baseUrl: string;
@@ -85,6 +96,8 @@ export async function startSystem(
     temporalMaxQueued?: number;
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
+    /** the retries of notifications' deliveries */
+    webhookDelivery?: WebhookDeliveryPolicy;
   } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
@@ -104,7 +117,7 @@ export async function startSystem(
         address,
         namespace,
         taskQueue,
-        deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
+        deps: testWorkerDeps(database, logger, opts.webhookDelivery),
         ...runBundle(),
       });
   const running = worker?.worker.run();
@@ -121,6 +134,7 @@ export async function startSystem(
     maxSpooledImportBytes: opts.maxSpooledImportBytes,
     temporalMaxInFlight: opts.temporalMaxInFlight,
     temporalMaxQueued: opts.temporalMaxQueued,
+    secretBox: TEST_SECRET_BOX,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TicketEvent } from '../../activities/tickets';
-import type { UnitNotification } from '../../activities/supervision';
+import type { OutboxNotification } from '../../activities/notifications';
 import { mayAutoDispatch, summarize } from '../../activities/intake';
 import { dataFailure } from '../../activities/data-errors';
 import { hasUnstorableText } from '../../domain/storable';
@@ -28,7 +28,16 @@ import type { TicketWorkflowInput } from '../../workflows/ticket';
 /** The activities the ticket workflow calls, which the fakes stand in for. */
 type Activities = Pick<
   ReturnType<typeof createActivities>,
-  'recordEvent' | 'intake' | 'dispatchDeadlines' | 'extendedDeadlines' | 'callbackDeadline' | 'issueSupervisionNotice' | 'notifyUnit'
+  | 'recordEvent'
+  | 'intake'
+  | 'dispatchDeadlines'
+  | 'extendedDeadlines'
+  | 'callbackDeadline'
+  | 'issueSupervisionNotice'
+  | 'recordNotification'
+  | 'webhookDeliveryPolicy'
+  | 'deliverNotification'
+  | 'markNotificationFailed'
 >;
 
 export const agent: Actor = { role: 'agent', id: 'agent-key' };
@@ -40,7 +49,9 @@ export class FakeStore {
   readonly events = new Map<string, Map<number, TicketEvent>>();
   readonly snapshots = new Map<string, TicketState>();
   readonly notices: { id: string; ticketId: string; kind: string; unitId?: string }[] = [];
-  readonly notifications = new Map<string, UnitNotification>();
+  /** the outbox: recorded notifications, and what became of their delivery */
+  readonly notifications = new Map<string, OutboxNotification>();
+  readonly deliveries = new Map<string, 'delivered' | { failed: string }>();
   /** the policy versions the fake knows; the last is current */
   readonly policies: Policy[] = [DEFAULT_POLICY];
   calendar = new WorkingDayCalendar();
@@ -115,10 +126,19 @@ export async function createTimeSkippingEnv(
         autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf),
       };
     },
-    async notifyUnit(n) {
+    async recordNotification(n) {
       refuseUnstorable(n);
-      store.notifications.set(n.id, n);
+      if (!store.notifications.has(n.id)) store.notifications.set(n.id, n);
+    },
+    async webhookDeliveryPolicy() {
+      return { maxAttempts: 3, initialIntervalSeconds: 1, maximumIntervalSeconds: 1, timeoutMs: 1_000 };
+    },
+    async deliverNotification({ id }) {
+      store.deliveries.set(id, 'delivered');
       return 'delivered';
+    },
+    async markNotificationFailed({ id, error }) {
+      store.deliveries.set(id, { failed: error });
     },
     ...overrides,
   };
