@@ -93,6 +93,24 @@ async function main() {
       await h.result();
       return h;
     },
+    // notifications through the outbox (patched 'notification-outbox'): dispatched to a primary and
+    // a co-handling unit, urged, extension refused, each recorded and handed to its delivery workflow
+    'outbox-notifications': async () => {
+      // the delivery workflows' ids derive from the ticket's: replayed under the same id, the file's name
+      const h = await t.startTicket(
+        { classification: { type: 'help', topic: '040101', category: 'C' }, disposition: { action: 'dispatch', unitId: 'xx-water', coUnitIds: ['xx-gas'] } },
+        'outbox-notifications',
+      );
+      await h.executeUpdate(persistedUpdate);
+      await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
+      await h.executeUpdate(urgeUpdate, { args: [{ actor: supervisor, note: '请加快' }] });
+      await h.executeUpdate(extensionRequestUpdate, { args: [{ actor: water, workingDays: 3, reason: '需更换管道' }] });
+      await h.executeUpdate(extensionDecisionUpdate, { args: [{ actor: supervisor, approve: false }] });
+      await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
+      await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
+      await h.result();
+      return h;
+    },
     // answered at receipt without a classification; its file was recorded by the workflow before
     // patched('adopt-proposal-on-answer-reject'), so it replays past that guard: keep it so
     'answered-unclassified': async () => {

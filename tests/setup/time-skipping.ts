@@ -154,14 +154,15 @@ export async function createTimeSkippingEnv(
   return {
     env,
     store,
-    async startTicket(ticket: Partial<NewTicket> = {}): Promise<WorkflowHandle> {
+    /** `workflowId`: a fixed one, for a recorded history whose commands name it (the notifications' delivery workflows) */
+    async startTicket(ticket: Partial<NewTicket> = {}, workflowId = `T-${crypto.randomUUID()}`): Promise<WorkflowHandle> {
       const input: TicketWorkflowInput = {
         ticket: { channel: 'phone', caller: { phone: '13800000000' }, content: '小区停水', businessEnvironment: false, ...ticket },
         receivedAt: new Date(await env.currentTimeMs()).toISOString(),
         actor: agent,
       };
       return env.client.workflow.start(TICKET_WORKFLOW, {
-        workflowId: `T-${crypto.randomUUID()}`,
+        workflowId,
         taskQueue,
         args: [input],
       });
