@@ -76,8 +76,9 @@ async function dispatchTo(unitId: string, coUnitIds: string[] = []): Promise<str
     key: agent,
     body: {
       channel: 'phone',
-      caller: { phone: '13700000000' },
-      content: '小区水管爆裂，大量漏水',
+      // text and caller of their own: tickets left open here must not be repeats of other files' tickets
+      caller: { phone: '13600000009' },
+      content: '人民路与胜利路口的井盖丢失，夜间有人踩空',
       classification: { type: 'help', topic: '0301', category: 'C' },
       disposition: { action: 'dispatch', unitId, coUnitIds },
     },
