@@ -9,10 +9,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { webhookSecrets } from '../../db/schema';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { notifications, webhookSecrets } from '../../db/schema';
+import { createLogger } from '../../platform/logger';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../domain/webhook-signature';
 import { eventually } from '../setup/eventually';
-import { startSystem, TEST_WEBHOOK_DELIVERY, type TestSystem } from '../setup/system';
+import { startSystem, testWorkerDeps, TEST_WEBHOOK_DELIVERY, type TestSystem } from '../setup/system';
 
 interface Delivery {
   unitId: string;
@@ -245,5 +248,26 @@ describe("units and each other's notifications", () => {
     expect((await sys.call('GET', `/v1/admin/notifications?ticketId=${ticketId}`, { key: coKey })).status).toBe(403);
     const all = await sys.call('GET', `/v1/admin/notifications?ticketId=${ticketId}`, { key: supervisor });
     expect(all.body.items.map((n: { unitId: string }) => n.unitId).sort()).toEqual([primary.id, co.id].sort());
+  });
+});
+
+describe('tickets started before the outbox', () => {
+  it("their notification activity signs as the outbox does, and its last attempt leaves the notification failed", async () => {
+    const { id: unitId, secret } = await unitWithWebhook();
+    const { notifyUnit } = createActivities(testWorkerDeps(sys.database, createLogger('silent')));
+    const ticketId = `12345-20261101-${String(Date.now()).slice(-6)}`;
+    const n = { id: `${ticketId}:4:dispatched:${unitId}`, ticketId, unitId, kind: 'dispatched' as const, payload: { role: 'primary' } };
+    expect(await new MockActivityEnvironment({ attempt: 1 }).run(notifyUnit, n)).toBe('delivered');
+    expect(check(await firstDelivery(ticketId, unitId), secret!).ok).toBe(true);
+
+    answer.set(unitId, 500);
+    const later = { ...n, id: `${ticketId}:9:urged:${unitId}`, kind: 'urged' as const };
+    await expect(new MockActivityEnvironment({ attempt: 1 }).run(notifyUnit, later)).rejects.toThrow(/HTTP 500/);
+    const [retrying] = await sys.database.db.select().from(notifications).where(eq(notifications.id, later.id));
+    expect(retrying).toMatchObject({ status: 'pending', attempts: 1 });
+    // the tenth attempt was the old code's last
+    await expect(new MockActivityEnvironment({ attempt: 10 }).run(notifyUnit, later)).rejects.toThrow(/HTTP 500/);
+    const [given] = await sys.database.db.select().from(notifications).where(eq(notifications.id, later.id));
+    expect(given).toMatchObject({ status: 'failed', attempts: 2, targetKind: 'unit', targetId: unitId });
   });
 });
