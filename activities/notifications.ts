@@ -131,16 +131,25 @@ export function createNotificationActivities({ database, logger, secretBox, webh
     return 'delivered';
   }
 
-  const record = (n: OutboxNotification) =>
+  const record = (n: OutboxNotification, status = 'pending') =>
     db
       .insert(notifications)
-      .values({ id: n.id, ticketId: n.ticketId, unitId: n.unitId, targetKind: n.target.kind, targetId: n.target.id, kind: n.kind, payload: n.payload })
+      .values({ id: n.id, ticketId: n.ticketId, unitId: n.unitId, targetKind: n.target.kind, targetId: n.target.id, kind: n.kind, payload: n.payload, status })
       .onConflictDoNothing();
 
   return {
-    /** Records a notification in the outbox before it is delivered; a repeat changes nothing. */
-    async recordNotification(n: OutboxNotification): Promise<void> {
-      await record(n);
+    /**
+     * Records a notification in the outbox before it is delivered; a repeat changes nothing.
+     * A unit without a webhook is recorded `no_webhook` at once (an admin may redeliver it once it
+     * has one): `deliver` says whether a delivery workflow is needed.
+     */
+    async recordNotification(n: OutboxNotification): Promise<'deliver' | 'no_webhook'> {
+      const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, n.target.id));
+      const status = unit?.webhookUrl ? 'pending' : 'no_webhook';
+      await record(n, status);
+      const [row] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, n.id));
+      // recorded by an earlier attempt: as it was recorded then
+      return row?.status === 'no_webhook' ? 'no_webhook' : 'deliver';
     },
 
     /** The retries of a delivery, from the worker's configuration (WEBHOOK_MAX_ATTEMPTS, …). */

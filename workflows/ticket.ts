@@ -605,7 +605,7 @@ class TicketCase {
     };
     this.pendingNotifications += 1;
     const handedOff = patched(NOTIFICATION_OUTBOX)
-      ? this.enqueue(n).catch((err) => log.error('notification not recorded', { notificationId: n.id, error: String(err) }))
+      ? this.enqueue(n).catch((err) => log.error('notification not handed to its delivery', { notificationId: n.id, error: String(err) }))
       : notifyUnit(n).catch(() => {
           // given up after its retries: it stays `failed` in the notifications table, for admins to see
         });
@@ -614,9 +614,13 @@ class TicketCase {
     });
   }
 
-  /** Outbox first, then the delivery workflow (id = the notification's), which outlives this one. */
+  /**
+   * Outbox first, then the delivery workflow (id = the notification's), which outlives this one;
+   * none for a unit without a webhook (recorded `no_webhook`).
+   */
   private async enqueue(n: UnitNotification): Promise<void> {
-    await recordNotification({ ...n, target: { kind: 'unit', id: n.unitId } });
+    const recorded = await recordNotification({ ...n, target: { kind: 'unit', id: n.unitId } });
+    if (recorded === 'no_webhook') return;
     try {
       await startChild(notificationDeliveryWorkflow, { workflowId: n.id, args: [{ notificationId: n.id }], parentClosePolicy: 'ABANDON' });
     } catch (err) {

@@ -129,6 +129,7 @@ export async function createTimeSkippingEnv(
     async recordNotification(n) {
       refuseUnstorable(n);
       if (!store.notifications.has(n.id)) store.notifications.set(n.id, n);
+      return 'deliver';
     },
     async webhookDeliveryPolicy() {
       return { maxAttempts: 3, initialIntervalSeconds: 1, maximumIntervalSeconds: 1, timeoutMs: 1_000 };
