@@ -1,4 +1,5 @@
 /** The Temporal worker that runs ticket workflows and their activities. */
+import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from './logger';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -7,7 +8,7 @@ import { loadTls, type TemporalAccess } from './temporal';
 
 /** What the workflow bundle is built from: the workflows, and the failure converter that seals failure messages. */
 export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath'> = {
-  workflowsPath: require.resolve('../workflows'),
+  workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
   failureConverterPath: FAILURE_CONVERTER_PATH,
 };
 

@@ -159,3 +159,5 @@ export async function createTimeSkippingEnv(
     },
   };
 }
+
+export type TimeSkippingEnv = Awaited<ReturnType<typeof createTimeSkippingEnv>>;
