@@ -576,8 +576,11 @@ class TicketCase {
      * an update sent straight to Temporal, or changed on the way, is refused before it is
      * accepted, so it changes nothing and leaves no trace in the history.
      */
-    const checkSealedActor = (args: A) => {
+    const checkSealed = (args: A) => {
       if (isUnsealed(args)) throw ApplicationFailure.create({ type: UNSEALED_ARGUMENTS, message: unsealedRefusal(args), nonRetryable: true });
+    };
+    // after the status check, so an action the status does not allow is the API's 409 naming the status
+    const checkActor = (args: A) => {
       const why = actorRefusal(action, args?.actor, this.state);
       if (why) throw ApplicationFailure.create({ type: ACTOR_NOT_ALLOWED, message: why, nonRetryable: true });
     };
@@ -585,16 +588,19 @@ class TicketCase {
       update,
       async (args: A) => {
         await this.exclusive(async () => {
-          if (patched(CHECK_SEALED_ACTOR)) checkSealedActor(args);
+          const again = patched(CHECK_SEALED_ACTOR);
+          if (again) checkSealed(args);
           check(args);
+          if (again) checkActor(args);
           await step(args);
         });
         return this.state;
       },
       {
         validator: (args: A) => {
-          checkSealedActor(args);
+          checkSealed(args);
           check(args);
+          checkActor(args);
         },
       },
     );

@@ -25,7 +25,7 @@ import { installTemporalLogging } from '../../platform/worker';
 import { freePort } from '../fault/servers';
 import { TEST_SEALING } from '../setup/keys';
 import { startSystem, type TestSystem } from '../setup/system';
-import { replyUpdate, signUpdate, stateQuery } from '../../workflows/messages';
+import { signUpdate, stateQuery, urgeUpdate } from '../../workflows/messages';
 
 const EventType = proto.api.enums.v1.EventType;
 
@@ -235,15 +235,15 @@ describe('no step without the key', () => {
     const before = await stateOf(id);
     const historyBefore = await historyFacts(id);
     const handle = sys.temporal.workflow.getHandle(id);
-    const refusedFor = async (actor: object, update = signUpdate as typeof signUpdate | typeof replyUpdate) => {
-      const err = await handle.executeUpdate(update, { args: [{ actor, result: 'resolved', reply: '已处理' } as never] }).catch((e: unknown) => e);
+    const refusedFor = async (actor: object, update = signUpdate as typeof signUpdate | typeof urgeUpdate) => {
+      const err = await handle.executeUpdate(update, { args: [{ actor, note: '请加快' } as never] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(((err as WorkflowUpdateFailedError).cause as { type?: string }).type).toBe(ACTOR_NOT_ALLOWED);
       return (err as WorkflowUpdateFailedError).cause!.message;
     };
     expect(await refusedFor({ role: 'unit', unitId: 'u-not-this-one', id: 'k' })).toContain("unit 'u-not-this-one' does not hold this ticket");
     expect(await refusedFor({ role: 'supervisor', id: 'k' })).toContain("sign is for the role unit, not 'supervisor'");
-    expect(await refusedFor({ role: 'agent', id: 'k' }, replyUpdate)).toContain("reply is for the role unit, not 'agent'");
+    expect(await refusedFor({ role: 'unit', unitId: unit, id: 'k' }, urgeUpdate)).toContain("urge is for the role supervisor, not 'unit'");
     expect(await stateOf(id)).toEqual(before);
     expect(await historyFacts(id)).toEqual(historyBefore);
   });
