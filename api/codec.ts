@@ -109,7 +109,8 @@ export function codecRoutes(db: Db, adminApiKey: string | undefined, options: Co
 }
 
 function readPayloads(body: unknown): Payload[] {
-  const list = (body as { payloads?: unknown } | undefined)?.payloads;
+  // protobuf JSON leaves an empty list out: `{}` is no payloads (the CLI sends it)
+  const list = typeof body === 'object' && body !== null && !Array.isArray(body) ? ((body as { payloads?: unknown }).payloads ?? []) : undefined;
   if (!Array.isArray(list)) throw new HttpError(400, 'validation_failed', 'payloads: an array of payloads is required', [{ path: 'payloads', message: 'required array' }]);
   return list.map((p, i) => {
     try {

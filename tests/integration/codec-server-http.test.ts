@@ -127,8 +127,11 @@ describe('the codec server of the Temporal UI', () => {
     expect(res.body.payloads[1]).toEqual(unknown);
   });
 
-  it('names a body that is not a list of payloads (400)', async () => {
-    const res = await sys.call('POST', '/codec/decode', { key: sys.adminKey, body: { nope: [] } });
+  it('takes `{}` as no payloads, as protobuf JSON writes an empty list, and names a body that is not a list of payloads (400)', async () => {
+    const empty = await sys.call('POST', '/codec/decode', { key: sys.adminKey, body: {} });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ payloads: [] });
+    const res = await sys.call('POST', '/codec/decode', { key: sys.adminKey, body: { payloads: 'nope' } });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('payloads');
   });
