@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { isUnsealed } from '../../../domain/sealed';
@@ -11,6 +14,7 @@ import {
   parsePayloadKeys,
 } from '../../../platform/payload-codec';
 import { loadConfig } from '../../../platform/config';
+import { loadTls } from '../../../platform/temporal';
 import { CURRENT_TEST_KEY, OLD_TEST_KEY, OLD_TEST_SEALING, TEST_SEALING } from '../../setup/keys';
 
 const ticket = { caller: { name: '张三', phone: '13812345678' }, content: '红旗区向阳小区停水两天了' };
@@ -107,5 +111,29 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
     const k = Buffer.alloc(32, 1).toString('base64');
     expect(() => parsePayloadKeys(`k1:${k},k1:${k}`)).toThrow(/'k1' is listed twice/);
     expect(() => parsePayloadKeys(' , ')).toThrow(/no key given/);
+  });
+});
+
+describe('mTLS to Temporal', () => {
+  it('reads the client certificate, its key, the CA and the server name when set, and nothing when unset', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-tls-'));
+    const file = (name: string) => {
+      fs.writeFileSync(path.join(dir, name), `-----BEGIN ${name}-----\n`);
+      return path.join(dir, name);
+    };
+    const config = loadConfig({
+      TEMPORAL_TLS_CERT_PATH: file('CERT'),
+      TEMPORAL_TLS_KEY_PATH: file('KEY'),
+      TEMPORAL_TLS_CA_PATH: file('CA'),
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+    });
+    const tls = loadTls(config.temporalTls)!;
+    expect(Buffer.from(tls.clientCertPair!.crt).toString()).toContain('CERT');
+    expect(Buffer.from(tls.clientCertPair!.key).toString()).toContain('KEY');
+    expect(Buffer.from(tls.serverRootCACertificate!).toString()).toContain('CA');
+    expect(tls.serverNameOverride).toBe('temporal.internal');
+    expect(loadTls(loadConfig({}).temporalTls)).toBeUndefined();
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: file('CERT') })).toThrow(/set together/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
