@@ -24,6 +24,7 @@ import { createLogger } from '../../platform/logger';
 import { installTemporalLogging } from '../../platform/worker';
 import { freePort } from '../fault/servers';
 import { TEST_SEALING } from '../setup/keys';
+import { eventually } from '../setup/eventually';
 import { startSystem, type TestSystem } from '../setup/system';
 import { signUpdate, stateQuery, urgeUpdate } from '../../workflows/messages';
 
@@ -132,15 +133,16 @@ describe("citizens' data is sealed in Temporal's store", () => {
   });
 });
 
-/** `temporal workflow update execute` straight against the dev server, as someone without the key would. */
-function cliUpdate(id: string, name: string, input: unknown): Promise<{ code: number; output: string }> {
-  const cli = temporalCliExecutable(process.env.TEMPORAL_CLI_PATH);
-  if (cli.type !== 'existing-path') throw new Error('this test needs the Temporal CLI on PATH or TEMPORAL_CLI_PATH');
-  const args = ['workflow', 'update', 'execute', '--address', dev.address, '--workflow-id', id, '--name', name, '--input', JSON.stringify(input)];
+/** `temporal workflow <command>` straight against the dev server, as someone without the key would. */
+function cli(command: 'update execute' | 'signal', id: string, name: string, input: unknown): Promise<{ code: number; output: string }> {
+  const cliPath = temporalCliExecutable(process.env.TEMPORAL_CLI_PATH);
+  if (cliPath.type !== 'existing-path') throw new Error('this test needs the Temporal CLI on PATH or TEMPORAL_CLI_PATH');
+  const args = ['workflow', ...command.split(' '), '--address', dev.address, '--workflow-id', id, '--name', name, '--input', JSON.stringify(input)];
   return new Promise((resolve) => {
-    execFile(cli.path, args, { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }));
+    execFile(cliPath.path, args, { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }));
   });
 }
+const cliUpdate = (id: string, name: string, input: unknown) => cli('update execute', id, name, input);
 
 describe('no step without the key', () => {
   async function stateOf(id: string) {
@@ -176,6 +178,22 @@ describe('no step without the key', () => {
     expect((await sys.call('POST', `/v1/tickets/${id}/callback`, { key: agent, body: { outcome: 'satisfied' } })).body.status).toBe('closed');
     expect((await stateOf(id)).events).toEqual([...before.events, 'signed', 'replied', 'callback', 'closed']);
     expect((await historyFacts(id)).workflowTaskFailures).toBe(0);
+  });
+
+  it('ignores a forged signal: the repeat it claims is not merged, and the ticket goes on', async () => {
+    const id = await dispatchedTicket();
+    const before = await stateOf(id);
+    expect((await cli('signal', id, 'mergedIn', { id: 'T-forged', callerPhone: '13900000000' })).code).toBe(0);
+    // the workflow took the signal and went down the branch that drops it (its patch marker)
+    await eventually(
+      'the forged signal handled',
+      async () => (await sys.temporal.workflow.getHandle(id).fetchHistory()).events ?? [],
+      (events) => events.some((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED),
+    );
+    expect(await stateOf(id)).toEqual(before);
+    expect((await sys.temporal.workflow.getHandle(id).query(stateQuery)).mergedTickets).toEqual([]);
+    expect((await historyFacts(id)).workflowTaskFailures).toBe(0);
+    expect((await sys.call('POST', `/v1/tickets/${id}/sign`, { key: unitKey })).body.status).toBe('handling');
   });
 
   /** A client of the installation whose sealed payloads something changes on the way. */
