@@ -22,6 +22,7 @@ import { beforeDeadline } from '../platform/deadline';
 import { importRoutes } from './import';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
+import { codecRoutes, type CodecServerOptions } from './codec';
 import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
+  /** the Temporal UI's codec server (api/codec.ts), with the installation's payload keys */
+  codec?: CodecServerOptions;
 }
 
 /** How long /readyz waits for each dependency. */
@@ -102,6 +105,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  if (deps.codec) app.use('/codec', codecRoutes(db, deps.adminApiKey, deps.codec));
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });

@@ -32,23 +32,40 @@ declare global {
 export const hashKey = (key: string) => crypto.createHash('sha256').update(key).digest('hex');
 export const newApiKey = () => `hk_${crypto.randomBytes(32).toString('base64url')}`;
 
-export function authenticate(db: Db, adminApiKey: string | undefined): RequestHandler {
+/** The principal of an API key (ADMIN_API_KEY as the bootstrap admin), or undefined for a key not valid. */
+export function keyLookup(db: Db, adminApiKey: string | undefined): (key: string) => Promise<Principal | undefined> {
   const adminHash = adminApiKey ? Buffer.from(hashKey(adminApiKey), 'hex') : undefined;
+  return async (key) => {
+    const hash = hashKey(key);
+    if (adminHash && crypto.timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) return { id: BOOTSTRAP_ADMIN, role: 'admin' };
+    return principalOfKeyId(db, { hash });
+  };
+}
+
+/** An unrevoked key's principal, by its hash or its id. */
+export async function principalOfKeyId(db: Db, by: { hash: string } | { id: string }): Promise<Principal | undefined> {
+  const [key] = await db
+    .select({ id: apiKeys.id, role: apiKeys.role, unitId: apiKeys.unitId })
+    .from(apiKeys)
+    .where(and('hash' in by ? eq(apiKeys.keyHash, by.hash) : eq(apiKeys.id, by.id), isNull(apiKeys.revokedAt)));
+  return key ? { id: key.id, role: key.role, unitId: key.unitId ?? undefined } : undefined;
+}
+
+export const BOOTSTRAP_ADMIN = 'bootstrap-admin';
+
+/** The key of an `Authorization: Bearer <key>` header, if any. */
+export function bearerKey(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+}
+
+export function authenticate(db: Db, adminApiKey: string | undefined): RequestHandler {
+  const lookup = keyLookup(db, adminApiKey);
   return async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new HttpError(401, 'unauthenticated', 'missing "Authorization: Bearer <api key>" header');
-    const hash = hashKey(match[1]!);
-    if (adminHash && crypto.timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) {
-      res.locals.principal = { id: 'bootstrap-admin', role: 'admin' };
-      return next();
-    }
-    const [key] = await db
-      .select({ id: apiKeys.id, role: apiKeys.role, unitId: apiKeys.unitId })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
-    if (!key) throw new HttpError(401, 'unauthenticated', 'the API key is not valid');
-    res.locals.principal = { id: key.id, role: key.role, unitId: key.unitId ?? undefined };
+    const key = bearerKey(req);
+    if (!key) throw new HttpError(401, 'unauthenticated', 'missing "Authorization: Bearer <api key>" header');
+    const principal = await lookup(key);
+    if (!principal) throw new HttpError(401, 'unauthenticated', 'the API key is not valid');
+    res.locals.principal = principal;
     next();
   };
 }

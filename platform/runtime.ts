@@ -14,12 +14,29 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { assertPortsFree } from './ports';
-import { connectClient, ensureSearchAttributes } from './temporal';
+import type { PayloadKey } from './payload-codec';
+import { connectClient, ensureSearchAttributes, type TemporalAccess } from './temporal';
 import { ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 export interface Running {
   stop(): Promise<void>;
+}
+
+/** The servers and the payload keys a process runs against. */
+export interface Infra {
+  databaseUrl: string;
+  temporalAddress: string;
+  payloadKeys: PayloadKey[];
+}
+
+export function temporalAccess(config: Config, infra: Infra): TemporalAccess {
+  return {
+    address: infra.temporalAddress,
+    namespace: config.temporalNamespace,
+    sealing: { keys: infra.payloadKeys, acceptPlaintext: config.acceptPlaintextPayloads },
+    tls: config.temporalTls,
+  };
 }
 
 /** Migrates the database (under an advisory lock) and opens a connection pool. */
@@ -32,12 +49,13 @@ export async function openDatabase(url: string): Promise<Database> {
 
 export async function runApi(
   config: Config,
-  infra: { databaseUrl: string; temporalAddress: string },
+  infra: Infra,
   logger: Logger,
 ): Promise<Running & { url: string }> {
   await assertPortsFree([{ port: config.port, what: 'the API', env: 'PORT' }]);
   const database = await openDatabase(infra.databaseUrl);
-  const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
+  const access = temporalAccess(config, infra);
+  const temporal = await connectClient(access);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
   // imports left running by an API process that stopped (those no longer refreshed)
   await markInterruptedImports(database.db);
@@ -53,6 +71,7 @@ export async function runApi(
     rateLimitPerMinute: config.rateLimitPerMinute,
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
+    codec: { sealing: access.sealing, corsOrigins: config.codecCorsOrigins },
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -80,17 +99,17 @@ export async function runApi(
 
 export async function runWorker(
   config: Config,
-  infra: { databaseUrl: string; temporalAddress: string },
+  infra: Infra,
   logger: Logger,
 ): Promise<Running & { done: Promise<void> }> {
   const database = await openDatabase(infra.databaseUrl);
+  const access = temporalAccess(config, infra);
   const { worker, connection } = await createTicketWorker({
-    address: infra.temporalAddress,
-    namespace: config.temporalNamespace,
+    ...access,
     taskQueue: config.taskQueue,
     deps: { database, logger, webhookSecret: config.webhookSecret },
   });
-  const client = await connectClient(infra.temporalAddress, config.temporalNamespace);
+  const client = await connectClient(access);
   await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
   const done = worker.run().finally(async () => {
     await connection.close();

@@ -22,8 +22,11 @@ import { connectClient, ensureSearchAttributes } from '../../platform/temporal';
 import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
 import type { Client } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
+import { TEST_SEALING } from './keys';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
+/** the Temporal UI origin the test systems' codec server allows */
+export const TEST_UI_ORIGIN = 'http://127.0.0.1:8233';
 
 export interface TestSystem {
   baseUrl: string;
@@ -55,7 +58,7 @@ async function isolatedInfra(address: string): Promise<{ databaseUrl: string; na
   await loadDemoData(seeding.db);
   await seeding.close();
   const namespace = name.replaceAll('_', '-');
-  const client = await connectClient(address, 'default');
+  const client = await connectClient({ address, namespace: 'default', sealing: TEST_SEALING });
   await client.workflowService.registerNamespace(
     temporalProto.api.workflowservice.v1.RegisterNamespaceRequest.fromObject({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } }),
   );
@@ -97,12 +100,13 @@ export async function startSystem(
   const namespace = isolated?.namespace ?? 'default';
   const taskQueue = `test-${crypto.randomUUID()}`;
   const database = connectDatabase(databaseUrl, { max: 5 });
-  const temporal = await connectClient(address, namespace);
+  const temporal = await connectClient({ address, namespace, sealing: TEST_SEALING });
   const worker = opts.withoutWorker
     ? undefined
     : await createTicketWorker({
         address,
         namespace,
+        sealing: TEST_SEALING,
         taskQueue,
         deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
         ...runBundle(),
@@ -121,6 +125,7 @@ export async function startSystem(
     maxSpooledImportBytes: opts.maxSpooledImportBytes,
     temporalMaxInFlight: opts.temporalMaxInFlight,
     temporalMaxQueued: opts.temporalMaxQueued,
+    codec: { sealing: TEST_SEALING, corsOrigins: [TEST_UI_ORIGIN] },
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
