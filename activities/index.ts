@@ -1,8 +1,11 @@
 /** Every activity the worker registers, built from the process's dependencies. */
 import type { Database } from '../db/client';
+import type { WebhookDeliveryPolicy } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import type { SecretBox } from '../platform/secret-box';
 import { failingFastOnDataErrors } from './data-errors';
 import { createIntakeActivities } from './intake';
+import { createNotificationActivities } from './notifications';
 import { createSupervisionActivities } from './supervision';
 import { createReportActivities } from './reports';
 import { createTicketActivities } from './tickets';
@@ -10,8 +13,10 @@ import { createTicketActivities } from './tickets';
 export interface ActivityDeps {
   database: Database;
   logger: Logger;
-  /** signs notifications to units' webhooks */
-  webhookSecret: string;
+  /** opens the units' webhook secrets, to sign notifications with */
+  secretBox: SecretBox;
+  /** the retries of a notification's delivery */
+  webhookDelivery: WebhookDeliveryPolicy;
   fetchImpl?: typeof fetch;
 }
 
@@ -22,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createTicketActivities(deps),
       ...createReportActivities(deps),
       ...createSupervisionActivities(deps),
+      ...createNotificationActivities(deps),
       ...createIntakeActivities(deps),
     },
     deps.logger,

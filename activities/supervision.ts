@@ -1,28 +1,16 @@
 /**
  * Activities of supervision (督办): deadlines from the policy and the working-day calendar
  * (computed here, not in the workflow, so the data can change without breaking replay),
- * supervision notices, and notifications to units' webhooks.
+ * and supervision notices. Notifications to units are in ./notifications.ts.
  */
-import crypto from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
-import { ApplicationFailure } from '@temporalio/common';
-import { notifications, supervisionNotices, units } from '../db/schema';
+import { supervisionNotices } from '../db/schema';
 import { loadCalendar, policyAt } from '../db/policy';
 import { addDuration, callbackDeadline, dispatchDeadlines as deadlinesOfDispatch, pointsAroundDue } from '../domain/deadlines';
 import type { DispatchDeadlines } from '../domain/lifecycle';
 import type { Category } from '../domain/ticket';
 import type { ActivityDeps } from './index';
 
-export interface UnitNotification {
-  /** derived from the ticket and the event that caused it, so a retry never sends twice */
-  id: string;
-  ticketId: string;
-  unitId: string;
-  kind: 'dispatched' | 'urged' | 'overdue' | 'return_approved' | 'return_refused' | 'extension_approved' | 'extension_refused' | 'rehandled';
-  payload: Record<string, unknown>;
-}
-
-export function createSupervisionActivities({ database, logger, webhookSecret, fetchImpl = fetch }: ActivityDeps) {
+export function createSupervisionActivities({ database, logger }: ActivityDeps) {
   const { db } = database;
   return {
     /**
@@ -55,50 +43,6 @@ export function createSupervisionActivities({ database, logger, webhookSecret, f
         .values({ ...n, createdAt: new Date(n.at) })
         .onConflictDoNothing();
       logger.info({ ticketId: n.ticketId, unitId: n.unitId, kind: n.kind }, 'supervision notice issued');
-    },
-
-    /**
-     * Delivers a notification to the unit's webhook, signed with HMAC-SHA256 over the body
-     * (`X-Hotline-Signature: sha256=<hex>`). Every attempt is recorded; a failure is retried by
-     * Temporal and stays visible as `failed` until a later attempt succeeds.
-     */
-    async notifyUnit(n: UnitNotification): Promise<'delivered' | 'no_webhook'> {
-      await db.insert(notifications).values({ id: n.id, ticketId: n.ticketId, unitId: n.unitId, kind: n.kind, payload: n.payload }).onConflictDoNothing();
-      const [row] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, n.id));
-      if (row?.status === 'delivered') return 'delivered';
-      const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, n.unitId));
-      if (!unit?.webhookUrl) {
-        await db.update(notifications).set({ status: 'no_webhook' }).where(eq(notifications.id, n.id));
-        return 'no_webhook';
-      }
-      const body = JSON.stringify({ id: n.id, kind: n.kind, ticketId: n.ticketId, unitId: n.unitId, ...n.payload });
-      const signature = crypto.createHmac('sha256', webhookSecret).update(body).digest('hex');
-      let error: string | undefined;
-      try {
-        const res = await fetchImpl(unit.webhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hotline-signature': `sha256=${signature}`, 'x-hotline-notification-id': n.id },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!res.ok) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = (err as Error).message;
-      }
-      await db
-        .update(notifications)
-        .set({
-          attempts: sql`${notifications.attempts} + 1`,
-          status: error ? 'failed' : 'delivered',
-          lastError: error ?? null,
-          deliveredAt: error ? null : new Date(),
-        })
-        .where(eq(notifications.id, n.id));
-      if (error) {
-        logger.warn({ ticketId: n.ticketId, unitId: n.unitId, kind: n.kind, error }, 'webhook delivery failed');
-        throw ApplicationFailure.retryable(`webhook of unit ${n.unitId} failed: ${error}`, 'WebhookFailed');
-      }
-      return 'delivered';
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import type { SecretBox } from '../platform/secret-box';
 import { adminRoutes } from './admin';
 import { analyticsRoutes } from './analytics';
 import { authenticate } from './auth';
@@ -20,6 +21,7 @@ import { idempotency } from './idempotency';
 import { TemporalCalls } from './temporal-calls';
 import { beforeDeadline } from '../platform/deadline';
 import { importRoutes } from './import';
+import { notificationRoutes } from './notifications';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
 import { codecRoutes, type CodecServerOptions } from './codec';
@@ -40,6 +42,10 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** the most an asynchronous import stores before it is imported (413 beyond) */
   maxSpooledImportBytes?: number;
+  /** seals units' webhook secrets (WEBHOOK_SECRETS_KEY) */
+  secretBox: SecretBox;
+  /** how long a replaced webhook secret still signs by default (WEBHOOK_SECRET_OVERLAP_SECONDS) */
+  webhookSecretOverlapSeconds?: number;
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
@@ -138,6 +144,14 @@ export function createApp(deps: AppDeps): Express {
   analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db);
+  notificationRoutes(api, {
+    db,
+    temporal,
+    taskQueue: deps.taskQueue,
+    temporalCalls,
+    secretBox: deps.secretBox,
+    defaultOverlapSeconds: deps.webhookSecretOverlapSeconds ?? 86_400,
+  });
   classificationRoutes(api, db);
   app.use('/v1', v1);
 

@@ -1,20 +1,20 @@
 /**
  * The supervision center's queue, the working-day calendar for agents, and the administration
- * of the policy, the calendar overrides and the notifications to units.
+ * of the policy and the calendar overrides.
  */
-import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
-import { calendarOverrides, notifications, supervisionNotices, tickets } from '../db/schema';
+import { calendarOverrides, supervisionNotices, tickets } from '../db/schema';
+import { failedNotifications } from '../db/notifications';
 import { calendarOverridesOf, currentPolicy, loadCalendar, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
 import { OPEN_STATUSES, WITH_UNIT } from '../domain/lifecycle';
-import { ticketIdSchema } from '../domain/ticket';
 import { notFound } from './errors';
 import type { Api } from './route';
-import { ticketSummaryView, toTicketSummary } from './views';
+import { notificationView, ticketSummaryView, toNotificationView, toTicketSummary } from './views';
 
 const QUEUE_LIMIT = 200;
 
@@ -30,6 +30,9 @@ const queueView = z.object({
   refusedSteps: z
     .array(ticketSummaryView)
     .describe("open tickets with a step Postgres refused as given (its text stored with U+FFFD, or the step left out): their trail marks it `recordError`; check it with the caller or unit"),
+  failedNotifications: z
+    .array(notificationView)
+    .describe('notifications to units that exhausted their retries or could not be sent (no webhook secret), oldest first: fix the cause, then an admin redelivers them'),
 });
 
 export function supervisionRoutes(api: Api, db: Db): void {
@@ -52,7 +55,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
           .then((rows) => rows.map((r) => toTicketSummary(r, viewer)));
       const open = inArray(tickets.status, [...OPEN_STATUSES]);
       const refused = db.select({ id: supervisionNotices.ticketId }).from(supervisionNotices).where(eq(supervisionNotices.kind, 'record_failed'));
-      const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps] = await Promise.all([
+      const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps, failed] = await Promise.all([
         list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.nearDue, true), eq(tickets.overdue, false)), tickets.dueBy),
         list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.overdue, true)), tickets.dueBy),
         list(eq(tickets.status, 'return_requested'), sql`${tickets.returnRequest}->>'at'`),
@@ -62,8 +65,9 @@ export function supervisionRoutes(api: Api, db: Db): void {
         list(and(open, sql`cardinality(${tickets.repeatOf}) > 0`), tickets.receivedAt),
         list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), tickets.triageBy),
         list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
+        failedNotifications(db, QUEUE_LIMIT),
       ]);
-      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps };
+      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps, failedNotifications: failed.map(toNotificationView) };
     },
   });
 
@@ -157,60 +161,6 @@ export function supervisionRoutes(api: Api, db: Db): void {
       const [row] = date.success ? await db.delete(calendarOverrides).where(eq(calendarOverrides.date, date.data)).returning() : [];
       if (!row) throw notFound(`calendar override ${params.date}`);
       return { date: row.date, kind: row.kind, ...(row.name ? { name: row.name } : {}) };
-    },
-  });
-
-  api.endpoint({
-    method: 'get',
-    path: '/v1/admin/notifications',
-    tag: 'admin',
-    summary: "Notifications to units' webhooks, newest first; `status=failed` lists the undelivered",
-    roles: ['admin', 'supervisor'],
-    query: z.object({
-      status: z.enum(['pending', 'delivered', 'failed', 'no_webhook']).optional(),
-      ticketId: ticketIdSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-    }),
-    response: z.object({
-      items: z.array(
-        z.object({
-          id: z.string(),
-          ticketId: z.string(),
-          unitId: z.string(),
-          kind: z.string(),
-          status: z.string(),
-          attempts: z.number().int(),
-          lastError: z.string().nullable(),
-          createdAt: z.string(),
-          deliveredAt: z.string().nullable(),
-        }),
-      ),
-    }),
-    handler: async ({ query }) => {
-      const rows = await db
-        .select()
-        .from(notifications)
-        .where(
-          and(
-            query.status ? eq(notifications.status, query.status) : undefined,
-            query.ticketId ? eq(notifications.ticketId, query.ticketId) : undefined,
-          ),
-        )
-        .orderBy(desc(notifications.createdAt))
-        .limit(query.limit);
-      return {
-        items: rows.map((n) => ({
-          id: n.id,
-          ticketId: n.ticketId,
-          unitId: n.unitId,
-          kind: n.kind,
-          status: n.status,
-          attempts: n.attempts,
-          lastError: n.lastError,
-          createdAt: n.createdAt.toISOString(),
-          deliveredAt: n.deliveredAt?.toISOString() ?? null,
-        })),
-      };
     },
   });
 }

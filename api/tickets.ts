@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { allocateTicketId, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { notificationsOfTicket } from '../db/notifications';
 import { instantSchema } from '../domain/calendar';
 import { ACTION_ACTORS, isOpen, type TicketAction, type TicketState } from '../domain/lifecycle';
 import {
@@ -122,7 +123,8 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
 
   async function render(id: string, principal: Principal) {
     const row = await visibleTicket(id, principal);
-    return toTicketView(row, await ticketEventsOf(db, id), principal);
+    const [events, sent] = await Promise.all([ticketEventsOf(db, id), notificationsOfTicket(db, id, principal.role === 'unit' ? principal.unitId : undefined)]);
+    return toTicketView(row, events, sent, principal);
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { z } from '../domain/zod';
 import type { EventRow, TicketRow } from '../db/tickets';
+import { NOTIFICATION_STATUSES, type NotificationRow } from '../db/notifications';
 import {
   CALLBACK_OUTCOMES,
   CATEGORIES,
@@ -100,7 +101,46 @@ export const ticketSummaryView = z.object({
   closedAt: iso.nullable(),
 });
 
-export const ticketView = ticketSummaryView.extend({ events: z.array(eventView).describe('the audit trail, oldest first') });
+export const notificationView = z.object({
+  id: z.string().describe('the same on every retry and redelivery: X-Hotline-Notification-Id'),
+  ticketId: z.string(),
+  unitId: z.string().nullable().describe('the unit it concerns'),
+  target: z.object({ kind: z.enum(['unit']), id: z.string() }).describe('where it is delivered: a unit by its webhookUrl'),
+  kind: z.string().describe('dispatched, urged, overdue, return_approved, return_refused, extension_approved, extension_refused, rehandled'),
+  status: z
+    .enum(NOTIFICATION_STATUSES)
+    .describe('pending: recorded, being delivered (with retries); delivered; failed: retries exhausted or undeliverable (see lastError), may be redelivered; no_webhook: the unit has no webhookUrl'),
+  attempts: z.number().int().describe('delivery attempts so far, redeliveries included'),
+  lastError: z.string().nullable(),
+  redeliveries: z.number().int(),
+  createdAt: iso,
+  lastAttemptAt: iso.nullable(),
+  deliveredAt: iso.nullable(),
+  failedAt: iso.nullable(),
+});
+
+export function toNotificationView(n: NotificationRow): z.infer<typeof notificationView> {
+  return {
+    id: n.id,
+    ticketId: n.ticketId,
+    unitId: n.unitId,
+    target: { kind: n.targetKind as 'unit', id: n.targetId },
+    kind: n.kind,
+    status: n.status as z.infer<typeof notificationView>['status'],
+    attempts: n.attempts,
+    lastError: n.lastError,
+    redeliveries: n.redeliveries,
+    createdAt: n.createdAt.toISOString(),
+    lastAttemptAt: n.lastAttemptAt?.toISOString() ?? null,
+    deliveredAt: n.deliveredAt?.toISOString() ?? null,
+    failedAt: n.failedAt?.toISOString() ?? null,
+  };
+}
+
+export const ticketView = ticketSummaryView.extend({
+  events: z.array(eventView).describe('the audit trail, oldest first'),
+  notifications: z.array(notificationView).describe("the ticket's notifications to units with their delivery status, oldest first; a unit key sees only its own"),
+});
 
 export const ticketPage = z.object({ items: z.array(ticketSummaryView), nextCursor: z.string().nullable() });
 
@@ -188,9 +228,10 @@ export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<type
   };
 }
 
-export function toTicketView(row: TicketRow, events: EventRow[], viewer: Principal): z.infer<typeof ticketView> {
+export function toTicketView(row: TicketRow, events: EventRow[], notifications: NotificationRow[], viewer: Principal): z.infer<typeof ticketView> {
   return {
     ...toTicketSummary(row, viewer),
+    notifications: notifications.map(toNotificationView),
     events: events.map((e) => ({
       seq: e.seq,
       type: e.type,

@@ -52,11 +52,13 @@ async function main() {
   await loadDemoData(seed.db);
   await seed.close();
 
-  const adminApiKey = config.adminApiKey ?? bootstrapAdminKey(config.dataDir);
+  const adminApiKey = config.adminApiKey ?? keptInDataDir(config.dataDir, 'admin-api-key', () => `hk_admin_${crypto.randomBytes(24).toString('base64url')}`);
   const payloadKeys = config.payloadKeys ?? bootstrapPayloadKeys(config.dataDir);
+  // the API and the worker of this process share it; a restart must open the secrets sealed before
+  const webhookSecretsKey = config.webhookSecretsKey ?? keptInDataDir(config.dataDir, 'webhook-secrets-key', () => crypto.randomBytes(32).toString('hex'));
   const infra = { databaseUrl: postgres.url, temporalAddress, payloadKeys };
-  parts.push(await runWorker(config, infra, logger));
-  const api = await runApi({ ...config, adminApiKey }, infra, logger);
+  parts.push(await runWorker({ ...config, webhookSecretsKey }, infra, logger));
+  const api = await runApi({ ...config, adminApiKey, webhookSecretsKey }, infra, logger);
   parts.push(api);
 
   const lines = [
@@ -74,11 +76,11 @@ async function main() {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** The embedded default's admin key: generated once, kept in DATA_DIR so restarts keep it. */
-function bootstrapAdminKey(dataDir: string): string {
-  const file = path.join(dataDir, 'admin-api-key');
+/** A key of the embedded default (the admin key, the webhook secrets key): generated once, kept in DATA_DIR so restarts keep it. */
+function keptInDataDir(dataDir: string, name: string, generate: () => string): string {
+  const file = path.join(dataDir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const key = `hk_admin_${crypto.randomBytes(24).toString('base64url')}`;
+  const key = generate();
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
 }

@@ -13,6 +13,7 @@ import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { SecretBox } from './secret-box';
 import { assertPortsFree } from './ports';
 import type { PayloadKey } from './payload-codec';
 import { connectClient, ensureSearchAttributes, type TemporalAccess } from './temporal';
@@ -47,12 +48,24 @@ export async function openDatabase(url: string): Promise<Database> {
   return database;
 }
 
+/**
+ * The box of the units' webhook secrets: the API seals with it, the worker opens, so both need the
+ * same key. Refused at start without one, rather than a notification failing later.
+ */
+export function webhookSecretBox(config: Config): SecretBox {
+  if (!config.webhookSecretsKey) {
+    throw new Error('WEBHOOK_SECRETS_KEY is not set: give the API and the worker the same 32-byte key (openssl rand -hex 32), README → Configuration');
+  }
+  return SecretBox.fromText(config.webhookSecretsKey);
+}
+
 export async function runApi(
   config: Config,
   infra: Infra,
   logger: Logger,
 ): Promise<Running & { url: string }> {
   await assertPortsFree([{ port: config.port, what: 'the API', env: 'PORT' }]);
+  const secretBox = webhookSecretBox(config);
   const database = await openDatabase(infra.databaseUrl);
   const access = temporalAccess(config, infra);
   const temporal = await connectClient(access);
@@ -72,6 +85,8 @@ export async function runApi(
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
     codec: { sealing: access.sealing, corsOrigins: config.codecCorsOrigins },
+    secretBox,
+    webhookSecretOverlapSeconds: config.webhookSecretOverlapSeconds,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -102,12 +117,14 @@ export async function runWorker(
   infra: Infra,
   logger: Logger,
 ): Promise<Running & { done: Promise<void> }> {
+  const secretBox = webhookSecretBox(config);
+  if (config.legacyWebhookSecretSet) logger.warn('WEBHOOK_SECRET is no longer read: each unit has its own webhook secret (README → Notifications to units)');
   const database = await openDatabase(infra.databaseUrl);
   const access = temporalAccess(config, infra);
   const { worker, connection } = await createTicketWorker({
     ...access,
     taskQueue: config.taskQueue,
-    deps: { database, logger, webhookSecret: config.webhookSecret },
+    deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery },
   });
   const client = await connectClient(access);
   await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());

@@ -48,3 +48,5 @@ export const searchAttributes = {
 } as const;
 
 export const TICKET_WORKFLOW = 'ticketWorkflow';
+/** A notification's delivery (workflows/notification-delivery.ts); its workflow id is the notification's id. */
+export const NOTIFICATION_DELIVERY_WORKFLOW = 'notificationDeliveryWorkflow';

@@ -21,13 +21,15 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair, type UpdateDefinition } from '@temporalio/common';
 import type * as activities from '../activities';
 import type { TicketEvent } from '../activities/tickets';
-import type { UnitNotification } from '../activities/supervision';
+import type { UnitNotification } from '../activities/notifications';
+import { notificationDeliveryWorkflow } from './notification-delivery';
 import {
   ACTION_NOT_ALLOWED,
   ACTOR_NOT_ALLOWED,
@@ -64,12 +66,12 @@ import {
 
 type Activities = ReturnType<typeof activities.createActivities>;
 
-const { recordEvent, intake, dispatchDeadlines, extendedDeadlines, callbackDeadline, issueSupervisionNotice } = proxyActivities<Activities>({
+const { recordEvent, intake, dispatchDeadlines, extendedDeadlines, callbackDeadline, issueSupervisionNotice, recordNotification } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** Webhooks of units may be down for a while; each attempt is visible in the notifications table. */
+/** The delivery before the outbox, for the tickets whose histories began with it (patched NOTIFICATION_OUTBOX). */
 const { notifyUnit } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
@@ -92,6 +94,11 @@ const RECORD_REFUSED_STEPS = 'record-refused-steps';
  * may have moved to another unit while it waited), and a signal not sealed with the key is dropped.
  */
 const CHECK_SEALED_ACTOR = 'check-sealed-actor';
+/**
+ * patched(): a notification is recorded in the outbox and delivered by a workflow of its own,
+ * so the ticket's workflow no longer stays open while a dead webhook is retried.
+ */
+const NOTIFICATION_OUTBOX = 'notification-outbox';
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
   // started straight on Temporal without the key: no ticket, nothing recorded
@@ -621,22 +628,42 @@ class TicketCase {
     }
   }
 
-  /** Sends a notification to a unit in the background; the workflow waits for it only at its end. */
+  /**
+   * Sends a notification to a unit in the background: recorded in the outbox, then handed to its
+   * own delivery workflow. The ticket's workflow waits at its end only for that hand-off.
+   */
   private notify(kind: UnitNotification['kind'], unitId: string, payload: Record<string, unknown>): void {
-    this.pendingNotifications += 1;
-    notifyUnit({
+    const n: UnitNotification = {
       id: `${this.state.id}:${this.state.lastEventSeq}:${kind}:${unitId}`,
       ticketId: this.state.id,
       unitId,
       kind,
       payload: storable({ ...payload, status: this.state.status, deadlines: this.state.deadlines }),
-    })
-      .catch(() => {
-        // given up after its retries: it stays `failed` in the notifications table, for admins to see
-      })
-      .finally(() => {
-        this.pendingNotifications -= 1;
-      });
+    };
+    this.pendingNotifications += 1;
+    const handedOff = patched(NOTIFICATION_OUTBOX)
+      ? this.enqueue(n).catch((err) => log.error('notification not handed to its delivery', { notificationId: n.id, error: String(err) }))
+      : notifyUnit(n).catch(() => {
+          // given up after its retries: it stays `failed` in the notifications table, for admins to see
+        });
+    void handedOff.finally(() => {
+      this.pendingNotifications -= 1;
+    });
+  }
+
+  /**
+   * Outbox first, then the delivery workflow (id = the notification's), which outlives this one;
+   * none for a unit without a webhook (recorded `no_webhook`).
+   */
+  private async enqueue(n: UnitNotification): Promise<void> {
+    const recorded = await recordNotification({ ...n, target: { kind: 'unit', id: n.unitId } });
+    if (recorded === 'no_webhook') return;
+    try {
+      await startChild(notificationDeliveryWorkflow, { workflowId: n.id, args: [{ notificationId: n.id }], parentClosePolicy: 'ABANDON' });
+    } catch (err) {
+      // started already (this step re-run after a reset, or an admin's redelivery): delivered by that one
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   /** Appends an event to the trail and projects the new state into Postgres. */

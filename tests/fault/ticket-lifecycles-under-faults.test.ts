@@ -93,6 +93,7 @@ beforeAll(async () => {
     ADMIN_API_KEY: adminKey,
     // the API and the worker seal with the tests' key, as an installation's processes share theirs
     PAYLOAD_ENCRYPTION_KEYS: formatPayloadKeys(TEST_SEALING.keys),
+    WEBHOOK_SECRETS_KEY: crypto.randomBytes(32).toString('hex'),
     PORT: String(port),
     ACTION_TIMEOUT_MS: String(ACTION_TIMEOUT_MS),
     // the test is about outages, not about the rate limit

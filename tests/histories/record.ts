@@ -40,7 +40,7 @@ const gas = unitActor('xx-gas');
 
 /** What each recorded file is: a life, sealed with which keys. */
 const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
-  ...['rehandled-then-satisfied', 'timers-and-extension', 'returned-merged-finalized', 'refused-text-answered-unclassified'].map((life) => ({
+  ...['rehandled-then-satisfied', 'timers-and-extension', 'returned-merged-finalized', 'refused-text-answered-unclassified', 'outbox-notifications'].map((life) => ({
     file: `sealed-${life}`,
     life,
     sealing: TEST_SEALING,
@@ -50,7 +50,8 @@ const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
 
 // answered-unclassified.json is not among them: it stands for the workflow before
 // patched('adopt-proposal-on-answer-reject'), which no recording by today's code can be
-function lives(t: TimeSkippingEnv): Record<string, () => Promise<WorkflowHandle>> {
+/** `file`: the recording's name, which the lives whose ids matter use as the ticket's workflow id */
+function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<WorkflowHandle>> {
   return {
     // triage → dispatch → sign → progress → reply → dissatisfied → re-handle → reply → satisfied
     'rehandled-then-satisfied': async () => {
@@ -112,6 +113,24 @@ function lives(t: TimeSkippingEnv): Record<string, () => Promise<WorkflowHandle>
       await h.result();
       return h;
     },
+    // notifications through the outbox (patched 'notification-outbox'): dispatched to a primary and
+    // a co-handling unit, urged, extension refused, each recorded and handed to its delivery workflow
+    'outbox-notifications': async () => {
+      // the delivery workflows' ids derive from the ticket's: replayed under the same id, the file's name
+      const h = await t.startTicket(
+        { classification: { type: 'help', topic: '040101', category: 'C' }, disposition: { action: 'dispatch', unitId: 'xx-water', coUnitIds: ['xx-gas'] } },
+        file,
+      );
+      await h.executeUpdate(persistedUpdate);
+      await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
+      await h.executeUpdate(urgeUpdate, { args: [{ actor: supervisor, note: '请加快' }] });
+      await h.executeUpdate(extensionRequestUpdate, { args: [{ actor: water, workingDays: 3, reason: '需更换管道' }] });
+      await h.executeUpdate(extensionDecisionUpdate, { args: [{ actor: supervisor, approve: false }] });
+      await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
+      await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
+      await h.result();
+      return h;
+    },
   };
 }
 
@@ -124,7 +143,7 @@ async function main() {
     if (wanted.length === 0) continue;
     const t = await createTimeSkippingEnv({}, { workflowsPath: WORKFLOW_BUNDLE.workflowsPath! }, sealing);
     for (const { file, life } of wanted) {
-      const h = await lives(t)[life]!();
+      const h = await lives(t, file)[life]!();
       const history = await h.fetchHistory();
       // protobuf JSON: the replay test reads it back with History.fromObject
       fs.writeFileSync(path.join(__dirname, `${file}.json`), JSON.stringify(history, null, 1) + '\n');

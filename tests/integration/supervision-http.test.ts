@@ -1,19 +1,16 @@
 /**
  * Deadlines and supervision over HTTP on the real dev server, with a policy of seconds: tickets
- * turn near-due and overdue on their own, returns and extensions are decided, units are notified
- * on their webhooks with a signature they can verify.
+ * turn near-due and overdue on their own, returns and extensions are decided. Notifications to
+ * units' webhooks are in webhooks-http.test.ts.
  */
-import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { notifications, supervisionNotices, tickets, units } from '../../db/schema';
+import { supervisionNotices, tickets } from '../../db/schema';
 import { loadCalendar } from '../../db/policy';
 import { addDuration } from '../../domain/deadlines';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { eventually } from '../setup/eventually';
-import { startSystem, TEST_WEBHOOK_SECRET, type TestSystem } from '../setup/system';
+import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
 let agent: string;
@@ -22,16 +19,6 @@ let water: string;
 let waterKey: string;
 let gas: string;
 let gasKey: string;
-
-const received: { body: string; signature: string | undefined }[] = [];
-const webhook = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => (body += c));
-  req.on('end', () => {
-    received.push({ body, signature: req.headers['x-hotline-signature'] as string | undefined });
-    res.end('ok');
-  });
-});
 
 /**
  * Category A in seconds. The test that signs must do so (a create, a read, a sign, each through the
@@ -49,13 +36,8 @@ const SECONDS_POLICY: Policy = {
 
 beforeAll(async () => {
   sys = await startSystem();
-  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
   [agent, supervisor] = await Promise.all([sys.key('agent'), sys.key('supervisor')]);
   [water, gas] = await Promise.all([sys.unit('市供水集团'), sys.unit('市燃气公司')]);
-  await sys.database.db
-    .update(units)
-    .set({ webhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hotline` })
-    .where(eq(units.id, water));
   [waterKey, gasKey] = await Promise.all([sys.key('unit', water), sys.key('unit', gas)]);
   const put = await sys.call('PUT', '/v1/admin/policy', { key: sys.adminKey, body: SECONDS_POLICY });
   expect(put.status).toBe(200);
@@ -63,7 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sys?.call('PUT', '/v1/admin/policy', { key: sys.adminKey, body: DEFAULT_POLICY });
   await sys?.stop();
-  webhook.close();
 });
 
 async function dispatchedTicket(category: 'A' | 'C', unitId = water): Promise<string> {
@@ -191,36 +172,6 @@ describe('returns and extensions', () => {
     const merged = await sys.call('POST', `/v1/tickets/${repeat.body.id}/merge`, { key: agent, body: { intoTicketId: open } });
     expect(merged.body).toMatchObject({ status: 'merged', mergedInto: open });
     await eventually('repeat recorded on the open ticket', () => getTicket(open), (t) => t.events.some((e: { type: string }) => e.type === 'repeat_merged'));
-  });
-});
-
-describe('notifications to units', () => {
-  it('dispatch is delivered to the unit webhook with a verifiable signature and recorded as delivered', async () => {
-    const id = await dispatchedTicket('C');
-    const delivery = await eventually('webhook delivery', async () => received.find((r) => r.body.includes(id)), (r) => r !== undefined);
-    const expected = crypto.createHmac('sha256', TEST_WEBHOOK_SECRET).update(delivery!.body).digest('hex');
-    expect(delivery!.signature).toBe(`sha256=${expected}`);
-    expect(JSON.parse(delivery!.body)).toMatchObject({ kind: 'dispatched', ticketId: id, unitId: water, role: 'primary' });
-    // the worker records the attempt after the webhook has answered: wait for that record
-    const [row] = await eventually(
-      'the delivery attempt recorded',
-      () => sys.database.db.select().from(notifications).where(eq(notifications.ticketId, id)),
-      (rows) => rows.length > 0 && rows[0]!.attempts > 0,
-    );
-    expect(row).toMatchObject({ status: 'delivered', attempts: 1, kind: 'dispatched' });
-  });
-
-  it('an undeliverable notification stays visible as failed with its error', async () => {
-    const broken = await sys.unit('失联单位');
-    await sys.database.db.update(units).set({ webhookUrl: 'http://127.0.0.1:9/unreachable' }).where(eq(units.id, broken));
-    const id = await dispatchedTicket('C', broken);
-    const failed = await eventually(
-      'failed notification',
-      () => sys.call('GET', `/v1/admin/notifications?status=failed&ticketId=${id}`, { key: supervisor }).then((r) => r.body.items),
-      (items: { attempts: number }[]) => items.length === 1,
-    );
-    expect(failed[0]).toMatchObject({ unitId: broken, kind: 'dispatched', status: 'failed', lastError: expect.any(String) });
-    expect(failed[0]!.attempts).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -13,7 +13,7 @@ import { connectClient, ensureSearchAttributes, temporalCliExecutable } from '..
 import { createLogger } from '../../platform/logger';
 import { createTicketWorker } from '../../platform/worker';
 import { runBundle } from '../setup/bundle';
-import { startSystem, TEST_WEBHOOK_SECRET, type TestSystem } from '../setup/system';
+import { startSystem, testWorkerDeps, type TestSystem } from '../setup/system';
 import { TEST_SEALING } from '../setup/keys';
 
 const ACTION_TIMEOUT_MS = 3000;
@@ -67,7 +67,7 @@ beforeAll(async () => {
     namespace: 'default',
     sealing: TEST_SEALING,
     taskQueue: sys.taskQueue,
-    deps: { database: sys.database, logger: createLogger('silent'), webhookSecret: TEST_WEBHOOK_SECRET },
+    deps: testWorkerDeps(sys.database, createLogger('silent')),
     ...runBundle(),
   });
   const running = worker.run();

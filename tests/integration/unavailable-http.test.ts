@@ -9,7 +9,7 @@ import { createLogger } from '../../platform/logger';
 import { createTicketWorker } from '../../platform/worker';
 import { persistedUpdate } from '../../workflows/messages';
 import { runBundle } from '../setup/bundle';
-import { startSystem, TEST_WEBHOOK_SECRET, type TestSystem } from '../setup/system';
+import { startSystem, testWorkerDeps, type TestSystem } from '../setup/system';
 import { TEST_SEALING } from '../setup/keys';
 
 /**
@@ -65,7 +65,7 @@ it('a create retried with its Idempotency-Key after a 503 makes one ticket, the 
     namespace: 'default',
     sealing: TEST_SEALING,
     taskQueue: sys.taskQueue,
-    deps: { database: sys.database, logger: createLogger('silent'), webhookSecret: TEST_WEBHOOK_SECRET },
+    deps: testWorkerDeps(sys.database, createLogger('silent')),
     ...runBundle(),
   });
   const running = worker.run();

@@ -12,7 +12,10 @@ import { hashKey } from '../../api/auth';
 import { connectDatabase, type Database } from '../../db/client';
 import { apiKeys, units } from '../../db/schema';
 import type { Role } from '../../domain/ticket';
-import { createLogger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
+import type { WebhookDeliveryPolicy } from '../../platform/config';
+import { SecretBox } from '../../platform/secret-box';
+import type { ActivityDeps } from '../../activities';
 import { createMetrics } from '../../platform/metrics';
 import postgres from 'postgres';
 import { migrateDatabase } from '../../db/migrate';
@@ -24,9 +27,17 @@ import type { Client } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 import { TEST_SEALING } from './keys';
 
-export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
 /** the Temporal UI origin the test systems' codec server allows */
 export const TEST_UI_ORIGIN = 'http://127.0.0.1:8233';
+/** The key the test systems seal units' webhook secrets with. */
+export const TEST_SECRET_BOX = new SecretBox(crypto.randomBytes(32));
+/** Deliveries retried quickly, so a test sees a notification fail within seconds. */
+export const TEST_WEBHOOK_DELIVERY: WebhookDeliveryPolicy = { maxAttempts: 3, initialIntervalSeconds: 1, maximumIntervalSeconds: 2, timeoutMs: 5_000 };
+
+/** What a test's worker is built with. */
+export function testWorkerDeps(database: Database, logger: Logger, webhookDelivery = TEST_WEBHOOK_DELIVERY): ActivityDeps {
+  return { database, logger, secretBox: TEST_SECRET_BOX, webhookDelivery };
+}
 
 export interface TestSystem {
   baseUrl: string;
@@ -88,6 +99,8 @@ export async function startSystem(
     temporalMaxQueued?: number;
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
+    /** the retries of notifications' deliveries */
+    webhookDelivery?: WebhookDeliveryPolicy;
   } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
@@ -108,7 +121,7 @@ export async function startSystem(
         namespace,
         sealing: TEST_SEALING,
         taskQueue,
-        deps: { database, logger, webhookSecret: TEST_WEBHOOK_SECRET },
+        deps: testWorkerDeps(database, logger, opts.webhookDelivery),
         ...runBundle(),
       });
   const running = worker?.worker.run();
@@ -126,6 +139,7 @@ export async function startSystem(
     temporalMaxInFlight: opts.temporalMaxInFlight,
     temporalMaxQueued: opts.temporalMaxQueued,
     codec: { sealing: TEST_SEALING, corsOrigins: [TEST_UI_ORIGIN] },
+    secretBox: TEST_SECRET_BOX,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TicketEvent } from '../../activities/tickets';
-import type { UnitNotification } from '../../activities/supervision';
+import type { OutboxNotification } from '../../activities/notifications';
 import { mayAutoDispatch, summarize } from '../../activities/intake';
 import { dataFailure } from '../../activities/data-errors';
 import { hasUnstorableText } from '../../domain/storable';
@@ -30,7 +30,16 @@ import { TEST_SEALING } from './keys';
 /** The activities the ticket workflow calls, which the fakes stand in for. */
 type Activities = Pick<
   ReturnType<typeof createActivities>,
-  'recordEvent' | 'intake' | 'dispatchDeadlines' | 'extendedDeadlines' | 'callbackDeadline' | 'issueSupervisionNotice' | 'notifyUnit'
+  | 'recordEvent'
+  | 'intake'
+  | 'dispatchDeadlines'
+  | 'extendedDeadlines'
+  | 'callbackDeadline'
+  | 'issueSupervisionNotice'
+  | 'recordNotification'
+  | 'webhookDeliveryPolicy'
+  | 'deliverNotification'
+  | 'markNotificationFailed'
 >;
 
 export const agent: Actor = { role: 'agent', id: 'agent-key' };
@@ -42,7 +51,9 @@ export class FakeStore {
   readonly events = new Map<string, Map<number, TicketEvent>>();
   readonly snapshots = new Map<string, TicketState>();
   readonly notices: { id: string; ticketId: string; kind: string; unitId?: string }[] = [];
-  readonly notifications = new Map<string, UnitNotification>();
+  /** the outbox: recorded notifications, and what became of their delivery */
+  readonly notifications = new Map<string, OutboxNotification>();
+  readonly deliveries = new Map<string, 'delivered' | { failed: string }>();
   /** the policy versions the fake knows; the last is current */
   readonly policies: Policy[] = [DEFAULT_POLICY];
   calendar = new WorkingDayCalendar();
@@ -120,10 +131,20 @@ export async function createTimeSkippingEnv(
         autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf),
       };
     },
-    async notifyUnit(n) {
+    async recordNotification(n) {
       refuseUnstorable(n);
-      store.notifications.set(n.id, n);
+      if (!store.notifications.has(n.id)) store.notifications.set(n.id, n);
+      return 'deliver';
+    },
+    async webhookDeliveryPolicy() {
+      return { maxAttempts: 3, initialIntervalSeconds: 1, maximumIntervalSeconds: 1, timeoutMs: 1_000 };
+    },
+    async deliverNotification({ id }) {
+      store.deliveries.set(id, 'delivered');
       return 'delivered';
+    },
+    async markNotificationFailed({ id, error }) {
+      store.deliveries.set(id, { failed: error });
     },
     ...overrides,
   };
@@ -140,14 +161,15 @@ export async function createTimeSkippingEnv(
   return {
     env,
     store,
-    async startTicket(ticket: Partial<NewTicket> = {}): Promise<WorkflowHandle> {
+    /** `workflowId`: a fixed one, for a recorded history whose commands name it (the notifications' delivery workflows) */
+    async startTicket(ticket: Partial<NewTicket> = {}, workflowId = `T-${crypto.randomUUID()}`): Promise<WorkflowHandle> {
       const input: TicketWorkflowInput = {
         ticket: { channel: 'phone', caller: { phone: '13800000000' }, content: '小区停水', businessEnvironment: false, ...ticket },
         receivedAt: new Date(await env.currentTimeMs()).toISOString(),
         actor: agent,
       };
       return env.client.workflow.start(TICKET_WORKFLOW, {
-        workflowId: `T-${crypto.randomUUID()}`,
+        workflowId,
         taskQueue,
         args: [input],
       });

@@ -28,11 +28,14 @@ const PLAINTEXT = [
   'answered-unclassified.json',
   // steps refused for their text, recorded storable; the proposal adopted on an answer
   'refused-text-answered-unclassified.json',
+  // notifications recorded in the outbox and delivered by workflows of their own
+  'outbox-notifications.json',
 ];
 
 const read = (file: string) => temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
 const replay = (file: string, acceptPlaintext: boolean) =>
-  Worker.runReplayHistory({ ...runBundle(), dataConverter: dataConverter({ ...TEST_SEALING, acceptPlaintext }, 'mark') }, read(file), file);
+  // under its file's name: the outbox's lives were recorded with that workflow id, from which their delivery workflows' ids derive
+  Worker.runReplayHistory({ ...runBundle(), dataConverter: dataConverter({ ...TEST_SEALING, acceptPlaintext }, 'mark') }, read(file), path.basename(file, '.json'));
 /** the key ids of the workflow input of a history */
 const inputKeyIds = (file: string) =>
   (read(file).events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads ?? []).map((p) =>
@@ -48,6 +51,7 @@ describe('recorded ticket histories replay with the current workflow code', () =
         'sealed-timers-and-extension.json',
         'sealed-returned-merged-finalized.json',
         'sealed-refused-text-answered-unclassified.json',
+        'sealed-outbox-notifications.json',
         'sealed-old-key-rehandled-then-satisfied.json',
       ]),
     );
