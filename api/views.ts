@@ -13,8 +13,8 @@ import {
   STATUSES,
   TICKET_TYPES,
   UNIT_LEVELS,
-  maskPhone,
 } from '../domain/ticket';
+import { maskPhone } from '../domain/privacy';
 import type { Principal } from './auth';
 
 const iso = z.string().describe('ISO 8601 time with offset');

@@ -10,7 +10,7 @@ import { connectDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { loadDemoData } from '../db/seed';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, maskSecret } from '../platform/logger';
 import { assertPortsFree, startPorts } from '../platform/ports';
 import { providePostgres } from '../platform/postgres';
 import { runApi, runWorker, stopOnSignals, type Running } from '../platform/runtime';
@@ -64,7 +64,8 @@ async function main() {
     `  Temporal UI    ${temporalUi}`,
     `  Temporal       ${temporalAddress} (namespace ${config.temporalNamespace}, task queue ${config.taskQueue})`,
     `  Postgres       ${postgres.kind === 'configured' ? 'DATABASE_URL' : postgres.kind}: ${redact(postgres.url)}`,
-    `  Admin API key  ${adminApiKey}${config.adminApiKey ? ' (from ADMIN_API_KEY)' : ` (kept in ${path.join(config.dataDir, 'admin-api-key')})`}`,
+    // never the key in full: terminal scrollback and captured service logs outlive the key's secrecy
+    `  Admin API key  ${maskSecret(adminApiKey)} ${config.adminApiKey ? '(from ADMIN_API_KEY)' : `(in full in ${path.join(config.dataDir, 'admin-api-key')})`}`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
