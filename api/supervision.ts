@@ -51,7 +51,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
           .where(where)
           .orderBy(...order.map((o) => asc(o)))
           .limit(QUEUE_LIMIT)
-          .then((rows) => rows.map((r) => toTicketSummary(r, viewer)));
+          .then((rows) => rows.map((r) => toTicketSummary(r, viewer, 'supervisionQueue')));
       const open = inArray(tickets.status, [...OPEN_STATUSES]);
       const refused = db.select({ id: supervisionNotices.ticketId }).from(supervisionNotices).where(eq(supervisionNotices.kind, 'record_failed'));
       const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps] = await Promise.all([
