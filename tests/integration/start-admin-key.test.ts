@@ -7,13 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskSecret } from '../../domain/privacy';
 import { eventually } from '../setup/eventually';
 import { isolatedInfra } from '../setup/system';
+import { freePort } from '../fault/servers';
 
 const root = path.resolve(__dirname, '../..');
 let infra: Awaited<ReturnType<typeof isolatedInfra>>;
@@ -34,14 +34,6 @@ afterAll(async () => {
   await infra?.drop();
   for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Starts `npm start`'s entrypoint; returns everything it printed once it says it is up, and its API. */
 async function start(env: Record<string, string>): Promise<{ output: string; api: string }> {
