@@ -7,14 +7,20 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { apiKeys } from '../db/schema';
+import type { AdminActor } from '../db/audit';
 import type { Actor, Role } from '../domain/ticket';
 import { forbidden, HttpError } from './errors';
 
 export interface Principal {
   id: string;
+  /** the key's name, as the admin who created it called it */
+  name: string;
   role: Role;
   unitId?: string;
 }
+
+/** The principal named for ADMIN_API_KEY, which has no row in api_keys. */
+export const BOOTSTRAP_ADMIN: Principal = { id: 'bootstrap-admin', name: 'ADMIN_API_KEY', role: 'admin' };
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -22,6 +28,8 @@ declare global {
     interface Locals {
       principal: Principal;
       ticketId?: string;
+      /** X-Request-Id as the client sent it, else generated; echoed in the response and the logs */
+      requestId: string;
       idempotencyKey?: string;
       /** what an earlier attempt with the same Idempotency-Key created */
       idempotentResourceId?: string;
@@ -37,7 +45,7 @@ export function keyLookup(db: Db, adminApiKey: string | undefined): (key: string
   const adminHash = adminApiKey ? Buffer.from(hashKey(adminApiKey), 'hex') : undefined;
   return async (key) => {
     const hash = hashKey(key);
-    if (adminHash && crypto.timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) return { id: BOOTSTRAP_ADMIN, role: 'admin' };
+    if (adminHash && crypto.timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) return BOOTSTRAP_ADMIN;
     return principalOfKeyId(db, { hash });
   };
 }
@@ -45,13 +53,11 @@ export function keyLookup(db: Db, adminApiKey: string | undefined): (key: string
 /** An unrevoked key's principal, by its hash or its id. */
 export async function principalOfKeyId(db: Db, by: { hash: string } | { id: string }): Promise<Principal | undefined> {
   const [key] = await db
-    .select({ id: apiKeys.id, role: apiKeys.role, unitId: apiKeys.unitId })
+    .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, unitId: apiKeys.unitId })
     .from(apiKeys)
     .where(and('hash' in by ? eq(apiKeys.keyHash, by.hash) : eq(apiKeys.id, by.id), isNull(apiKeys.revokedAt)));
-  return key ? { id: key.id, role: key.role, unitId: key.unitId ?? undefined } : undefined;
+  return key ? { id: key.id, name: key.name, role: key.role, unitId: key.unitId ?? undefined } : undefined;
 }
-
-export const BOOTSTRAP_ADMIN = 'bootstrap-admin';
 
 /** The key of an `Authorization: Bearer <key>` header, if any. */
 export function bearerKey(req: Request): string | undefined {
@@ -76,6 +82,12 @@ export function requireRole(...roles: Role[]): RequestHandler {
     if (!roles.includes(role)) throw forbidden(`this action needs the role ${roles.join(' or ')}; the key has '${role}'`);
     next();
   };
+}
+
+/** Who makes an admin change, for the audit trail: the principal and the request it came in. */
+export function adminActorOf(res: Response): AdminActor {
+  const { id, name, role } = res.locals.principal;
+  return { id, name, role, requestId: res.locals.requestId, idempotencyKey: res.locals.idempotencyKey };
 }
 
 export function actorOf(p: Principal): Actor {

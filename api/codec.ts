@@ -149,7 +149,7 @@ class Sessions {
     const expected = Buffer.from(this.mac(`${expiry}.${id}`));
     if (expected.length !== mac.length || !crypto.timingSafeEqual(expected, Buffer.from(mac)) || Number(expiry) < Date.now()) return undefined;
     const principalId = Buffer.from(id, 'base64url').toString('utf8');
-    if (principalId === BOOTSTRAP_ADMIN) return this.bootstrapAdmin ? { id: BOOTSTRAP_ADMIN, role: 'admin' } : undefined;
+    if (principalId === BOOTSTRAP_ADMIN.id) return this.bootstrapAdmin ? BOOTSTRAP_ADMIN : undefined;
     return principalOfKeyId(db, { id: principalId });
   }
 

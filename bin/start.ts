@@ -10,7 +10,7 @@ import { connectDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { loadDemoData } from '../db/seed';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, maskSecret } from '../platform/logger';
 import { assertPortsFree, startPorts } from '../platform/ports';
 import { providePostgres } from '../platform/postgres';
 import { runApi, runWorker, stopOnSignals, type Running } from '../platform/runtime';
@@ -70,7 +70,8 @@ async function main() {
     `  Temporal       ${temporalAddress} (namespace ${config.temporalNamespace}, task queue ${config.taskQueue})`,
     `  Postgres       ${postgres.kind === 'configured' ? 'DATABASE_URL' : postgres.kind}: ${redact(postgres.url)}`,
     `  Payload keys   ${payloadKeys.map((k) => k.id).join(', ')}${config.payloadKeys ? ' (from PAYLOAD_ENCRYPTION_KEYS)' : ` (kept in ${path.join(config.dataDir, PAYLOAD_KEY_FILE)})`}`,
-    `  Admin API key  ${adminApiKey}${config.adminApiKey ? ' (from ADMIN_API_KEY)' : ` (kept in ${path.join(config.dataDir, 'admin-api-key')})`}`,
+    // never the key in full: terminal scrollback and captured service logs outlive the key's secrecy
+    `  Admin API key  ${maskSecret(adminApiKey)} ${config.adminApiKey ? '(from ADMIN_API_KEY)' : `(in full in ${path.join(config.dataDir, 'admin-api-key')})`}`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

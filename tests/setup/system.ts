@@ -59,7 +59,7 @@ export interface TestSystem {
  * files read (policy, calendar, routing, knowledge base): created with the demo city, dropped at stop.
  * The namespace keeps its ticket numbers, which restart at 1 in a new database, apart as workflow ids.
  */
-async function isolatedInfra(address: string): Promise<{ databaseUrl: string; namespace: string; drop(): Promise<void> }> {
+export async function isolatedInfra(address: string): Promise<{ databaseUrl: string; namespace: string; drop(): Promise<void> }> {
   const name = `hotline_isolated_${crypto.randomBytes(6).toString('hex')}`;
   const adminUrl = withDatabase(inject('databaseUrl'), 'postgres');
   await createDatabaseIfMissing(adminUrl, name);
