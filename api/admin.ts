@@ -182,7 +182,7 @@ export function adminRoutes(api: Api, db: Db): void {
     method: 'get',
     path: '/v1/admin/audit',
     tag: 'admin',
-    summary: 'The audit trail of administration, newest first: who changed which unit, key, topic, routing rule, knowledge-base entry, policy or calendar day, when, and how it looked before and after',
+    summary: 'The audit trail of administration, newest first: who changed which unit (its webhook secret included), key, topic, routing rule, knowledge-base entry, policy or calendar day, or redelivered which notification, when, and how it looked before and after',
     description: 'Append-only; written in the same transaction as each change. Secrets (API keys, their hashes, webhook secrets) never appear: they read `[redacted]`, or `[redacted: changed]` where the change set or rotated one.',
     roles: ['admin'],
     query: z.object({

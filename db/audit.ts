@@ -13,10 +13,10 @@ import { adminAudit } from './schema';
 export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** What the trail records of entities; other branches add theirs here. */
-export const AUDIT_ENTITY_TYPES = ['unit', 'api_key', 'topic', 'routing_rule', 'knowledge_base_entry', 'policy', 'calendar_override'] as const;
+export const AUDIT_ENTITY_TYPES = ['unit', 'api_key', 'topic', 'routing_rule', 'knowledge_base_entry', 'policy', 'calendar_override', 'notification'] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
-/** `rotate`: a secret replaced, recorded with the secret redacted. */
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'rotate'] as const;
+/** `rotate`: a secret replaced, recorded with the secret redacted; `redeliver`: a failed notification sent again. */
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'rotate', 'redeliver'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who made the change, as the API authenticated them, and the request it came in. */
