@@ -5,7 +5,10 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { apiKeys, units } from '../db/schema';
 import { ROLES, UNIT_LEVELS, regionCodeSchema, text, unitIdSchema } from '../domain/ticket';
-import { hashKey, newApiKey } from './auth';
+import { adminActorOf, hashKey, newApiKey } from './auth';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, listAdminChanges, recordAdminChange, type AuditRow } from '../db/audit';
+import { instantSchema } from '../domain/calendar';
+import { cursorCodec } from './cursor';
 import { HttpError, notFound } from './errors';
 import { assertReferencesExist, unitRefs } from './references';
 import type { Api } from './route';
@@ -64,16 +67,19 @@ export function adminRoutes(api: Api, db: Db): void {
     response: unitView,
     status: 201,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       if (body.parentId) await assertReferencesExist(db, [{ kind: 'unit', path: 'parentId', id: body.parentId }]);
       const id = body.id ?? `u-${crypto.randomBytes(5).toString('hex')}`;
-      const [row] = await db
-        .insert(units)
-        .values({ ...body, id })
-        .onConflictDoNothing()
-        .returning();
-      if (!row) throw new HttpError(409, 'already_exists', `unit '${id}' already exists`, [{ path: 'id', message: 'already exists' }]);
-      return toUnit(row);
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(units)
+          .values({ ...body, id })
+          .onConflictDoNothing()
+          .returning();
+        if (!row) throw new HttpError(409, 'already_exists', `unit '${id}' already exists`, [{ path: 'id', message: 'already exists' }]);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'create', entityType: 'unit', entityId: id, after: toUnit(row) });
+        return toUnit(row);
+      });
     },
   });
 
@@ -109,11 +115,16 @@ export function adminRoutes(api: Api, db: Db): void {
     roles: ['admin'],
     body: unitPatch,
     response: unitView,
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, res }) => {
       if (body.parentId) await assertReferencesExist(db, [{ kind: 'unit', path: 'parentId', id: body.parentId }]);
-      const [row] = await db.update(units).set(body).where(eq(units.id, params.unitId!)).returning();
-      if (!row) throw notFound(`unit ${params.unitId}`);
-      return toUnit(row);
+      return db.transaction(async (tx) => {
+        // the row as it was, locked, so the before in the trail is what this change replaced
+        const [before] = await tx.select().from(units).where(eq(units.id, params.unitId!)).for('update');
+        if (!before) throw notFound(`unit ${params.unitId}`);
+        const [row] = await tx.update(units).set(body).where(eq(units.id, params.unitId!)).returning();
+        await recordAdminChange(tx, adminActorOf(res), { action: 'update', entityType: 'unit', entityId: row!.id, before: toUnit(before), after: toUnit(row!) });
+        return toUnit(row!);
+      });
     },
   });
 
@@ -127,11 +138,15 @@ export function adminRoutes(api: Api, db: Db): void {
     response: z.object({ id: z.string(), key: z.string(), role: z.enum(ROLES), unitId: z.string().nullable() }),
     status: 201,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       await assertReferencesExist(db, unitRefs('', body.unitId));
       const key = newApiKey();
       const id = `key-${crypto.randomBytes(6).toString('hex')}`;
-      await db.insert(apiKeys).values({ id, name: body.name, role: body.role, unitId: body.unitId, keyHash: hashKey(key) });
+      await db.transaction(async (tx) => {
+        const [row] = await tx.insert(apiKeys).values({ id, name: body.name, role: body.role, unitId: body.unitId, keyHash: hashKey(key) }).returning();
+        // the key's view: never the key nor its hash
+        await recordAdminChange(tx, adminActorOf(res), { action: 'create', entityType: 'api_key', entityId: id, after: toKey(row!) });
+      });
       return { id, key, role: body.role, unitId: body.unitId ?? null };
     },
   });
@@ -153,10 +168,70 @@ export function adminRoutes(api: Api, db: Db): void {
     summary: 'Revoke an API key',
     roles: ['admin'],
     response: apiKeyView,
-    handler: async ({ params }) => {
-      const [row] = await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, params.keyId!)).returning();
-      if (!row) throw notFound(`API key ${params.keyId}`);
-      return toKey(row);
+    handler: async ({ params, res }) =>
+      db.transaction(async (tx) => {
+        const [before] = await tx.select().from(apiKeys).where(eq(apiKeys.id, params.keyId!)).for('update');
+        if (!before) throw notFound(`API key ${params.keyId}`);
+        const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, params.keyId!)).returning();
+        await recordAdminChange(tx, adminActorOf(res), { action: 'revoke', entityType: 'api_key', entityId: row!.id, before: toKey(before), after: toKey(row!) });
+        return toKey(row!);
+      }),
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/admin/audit',
+    tag: 'admin',
+    summary: 'The audit trail of administration, newest first: who changed which unit (its webhook secret included), key, topic, routing rule, knowledge-base entry, policy or calendar day, or redelivered which notification, when, and how it looked before and after',
+    description: 'Append-only; written in the same transaction as each change. Secrets (API keys, their hashes, webhook secrets) never appear: they read `[redacted]`, or `[redacted: changed]` where the change set or rotated one.',
+    roles: ['admin'],
+    query: z.object({
+      entityType: z.enum(AUDIT_ENTITY_TYPES).optional(),
+      entityId: text(200).optional(),
+      actorKeyId: text(200).optional().describe("the API key id of who made the change ('bootstrap-admin' for ADMIN_API_KEY)"),
+      action: z.enum(AUDIT_ACTIONS).optional(),
+      from: instantSchema.optional().describe('changes at or after, e.g. 2026-12-01T00:00:00+08:00'),
+      to: instantSchema.optional().describe('changes before'),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(500).optional(),
+    }),
+    response: z.object({ items: z.array(auditView), nextCursor: z.string().nullable() }),
+    handler: async ({ query }) => {
+      const { limit, cursor, from, to, ...filter } = query;
+      const rows = await listAdminChanges(
+        db,
+        { ...filter, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined },
+        limit + 1,
+        cursor ? auditCursor.decode(cursor).id : undefined,
+      );
+      const page = rows.slice(0, limit);
+      return { items: page.map(toAuditView), nextCursor: rows.length > limit ? auditCursor.encode({ id: page.at(-1)!.id }) : null };
     },
   });
 }
+
+const auditCursor = cursorCodec(z.object({ id: z.number().int().positive() }));
+const auditView = z.object({
+  id: z.number().int(),
+  at: z.string().describe('ISO 8601 time with offset'),
+  actor: z.object({ keyId: z.string(), name: z.string(), role: z.enum(ROLES) }),
+  action: z.enum(AUDIT_ACTIONS),
+  entityType: z.enum(AUDIT_ENTITY_TYPES),
+  entityId: z.string(),
+  before: z.unknown().describe('the entity before the change; null when it did not exist'),
+  after: z.unknown().describe('the entity after the change; null when it no longer exists'),
+  requestId: z.string().nullable().describe('X-Request-Id of the request that made it'),
+  idempotencyKey: z.string().nullable(),
+});
+const toAuditView = (r: AuditRow): z.infer<typeof auditView> => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  actor: { keyId: r.actorKeyId, name: r.actorName, role: r.actorRole as z.infer<typeof auditView>['actor']['role'] },
+  action: r.action as z.infer<typeof auditView>['action'],
+  entityType: r.entityType as z.infer<typeof auditView>['entityType'],
+  entityId: r.entityId,
+  before: r.before,
+  after: r.after,
+  requestId: r.requestId,
+  idempotencyKey: r.idempotencyKey,
+});

@@ -28,6 +28,7 @@ import {
 import type { Role } from '../domain/ticket';
 import type { ReportWorkflowInput } from '../workflows/reports';
 import { cursorCodec } from './cursor';
+import { disclose } from '../domain/privacy';
 import { HttpError, notFound, unprocessable } from './errors';
 import { reportCsv, reportHtml } from './report-render';
 import type { Api } from './route';
@@ -123,11 +124,11 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
       placeReports: z.coerce.number().int().min(2).max(1000).default(DEFAULT_REPEAT_MIN).describe('tickets that make a place cluster'),
     }),
     response: hotspotsView,
-    handler: async ({ query }) => {
+    handler: async ({ query, res }) => {
       const { policy } = await currentPolicy(db);
       const period = shanghaiDayRange(query.from, query.to);
       const found = await hotspotFindings(db, period, policy.kpi, { repeatCalls: query.repeatCalls, placeReports: query.placeReports });
-      return toHotspotsView(period, hotspotBaseline(period, policy.kpi.hotspots), found, policy.kpi);
+      return disclose('analytics', res.locals.principal.role, toHotspotsView(period, hotspotBaseline(period, policy.kpi.hotspots), found, policy.kpi));
     },
   });
 
@@ -166,7 +167,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     }),
     response: reportView,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       try {
         reportDays(body.period, body.start);
       } catch (err) {
@@ -186,14 +187,15 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
         });
         await handle.result();
       });
-      return (await findReport(db, id))!;
+      return disclose('analytics', res.locals.principal.role, (await findReport(db, id))!);
     },
   });
 
-  async function stored(id: string): Promise<ReportView> {
+  /** A stored report as `role` may see it, in every format alike. */
+  async function stored(id: string, role: Role): Promise<ReportView> {
     const report = await findReport(db, id);
     if (!report) throw notFound(`report ${id}`);
-    return report;
+    return disclose('analytics', role, report);
   }
 
   api.endpoint({
@@ -205,7 +207,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     response: z.string().describe('columns: section, key, name, figure, value, numerator, denominator, month_on_month, year_on_year'),
     mediaType: 'text/csv',
     handler: async ({ params, res }) => {
-      res.type('text/csv; charset=utf-8').attachment(`${params.id}.csv`).send(reportCsv(await stored(params.id!)));
+      res.type('text/csv; charset=utf-8').attachment(`${params.id}.csv`).send(reportCsv(await stored(params.id!, res.locals.principal.role)));
     },
   });
 
@@ -219,7 +221,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     response: reportView,
     alsoProduces: { 'text/csv': z.string(), 'text/html': z.string() },
     handler: async ({ params, query, res }) => {
-      const report = await stored(params.id!);
+      const report = await stored(params.id!, res.locals.principal.role);
       if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${report.id}.csv`).send(reportCsv(report));
       else if (query.format === 'html') res.type('html').send(reportHtml(report));
       else return report;

@@ -2,6 +2,7 @@
  * The Express application: auth, idempotency, the endpoints, the OpenAPI document and docs,
  * health, readiness and metrics. Built from its dependencies so tests run it in-process.
  */
+import crypto from 'node:crypto';
 import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
@@ -24,6 +25,7 @@ import { importRoutes } from './import';
 import { notificationRoutes } from './notifications';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
+import { codecRoutes, type CodecServerOptions } from './codec';
 import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
 
@@ -48,6 +50,8 @@ export interface AppDeps {
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
+  /** the Temporal UI's codec server (api/codec.ts), with the installation's payload keys */
+  codec?: CodecServerOptions;
 }
 
 /** How long /readyz waits for each dependency. */
@@ -67,6 +71,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    // a client's own request id when it is a plain token, so its logs and ours (and the audit
+    // of an admin change) can be matched; else one of ours
+    const given = req.get('x-request-id');
+    res.locals.requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : crypto.randomUUID();
+    res.set('X-Request-Id', res.locals.requestId);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
@@ -79,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
           ms: Math.round(seconds * 1000),
           ticketId: res.locals.ticketId,
           principal: res.locals.principal?.id,
+          requestId: res.locals.requestId,
         },
         'request',
       );
@@ -108,6 +118,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  if (deps.codec) app.use('/codec', codecRoutes(db, deps.adminApiKey, deps.codec));
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key' });

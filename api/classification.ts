@@ -12,6 +12,8 @@ import { regionCodeSchema, text, topicSchema, unitIdSchema } from '../domain/tic
 import { HttpError, notFound } from './errors';
 import { assertReferencesExist, unitRefs } from './references';
 import type { Api } from './route';
+import { adminActorOf } from './auth';
+import { recordAdminChange } from '../db/audit';
 
 const proposalView = z.object({
   classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
@@ -42,6 +44,8 @@ const kbInput = z.object({
   answer: text(5000),
 });
 const kbView = kbInput.required({ id: true });
+/** A row as the API shows it and the audit records it: the bookkeeping column left out. */
+const withoutUpdatedAt = <T extends { updatedAt: Date }>({ updatedAt: _, ...row }: T): Omit<T, 'updatedAt'> => row;
 
 export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
@@ -79,12 +83,15 @@ export function classificationRoutes(api: Api, db: Db): void {
     response: topicView,
     status: 201,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       const parentCode = body.code.length > 2 ? body.code.slice(0, body.code.length - 2) : null;
       if (parentCode) await assertReferencesExist(db, [{ kind: 'topic', path: 'code', id: parentCode }]);
-      const [row] = await db.insert(topics).values({ ...body, parentCode }).onConflictDoNothing().returning();
-      if (!row) throw new HttpError(409, 'already_exists', `topic ${body.code} already exists`, [{ path: 'code', message: 'already exists' }]);
-      return row;
+      return db.transaction(async (tx) => {
+        const [row] = await tx.insert(topics).values({ ...body, parentCode }).onConflictDoNothing().returning();
+        if (!row) throw new HttpError(409, 'already_exists', `topic ${body.code} already exists`, [{ path: 'code', message: 'already exists' }]);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'create', entityType: 'topic', entityId: row.code, after: row });
+        return row;
+      });
     },
   });
 
@@ -97,7 +104,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     roles: ['admin', 'supervisor'],
     response: z.object({ items: z.array(ruleView) }),
     handler: async () => ({
-      items: (await db.select().from(routingRules).orderBy(asc(routingRules.topic), asc(routingRules.id))).map(({ updatedAt: _, ...r }) => r),
+      items: (await db.select().from(routingRules).orderBy(asc(routingRules.topic), asc(routingRules.id))).map(withoutUpdatedAt),
     }),
   });
   async function checkRule(body: z.infer<typeof ruleInput>) {
@@ -113,11 +120,14 @@ export function classificationRoutes(api: Api, db: Db): void {
     response: ruleView,
     status: 201,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       await checkRule(body);
-      const [row] = await db.insert(routingRules).values(body).returning();
-      const { updatedAt: _, ...rule } = row!;
-      return rule;
+      return db.transaction(async (tx) => {
+        const [row] = await tx.insert(routingRules).values(body).returning();
+        const rule = withoutUpdatedAt(row!);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'create', entityType: 'routing_rule', entityId: rule.id, after: rule });
+        return rule;
+      });
     },
   });
   api.endpoint({
@@ -129,16 +139,21 @@ export function classificationRoutes(api: Api, db: Db): void {
     roles: ['admin'],
     body: ruleInput,
     response: ruleView,
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, res }) => {
       await checkRule(body);
-      const [row] = await db
-        .update(routingRules)
-        .set({ ...body, updatedAt: new Date() })
-        .where(eq(routingRules.id, Number(params.ruleId)))
-        .returning();
-      if (!row) throw notFound(`routing rule ${params.ruleId}`);
-      const { updatedAt: _, ...rule } = row;
-      return rule;
+      const id = Number(params.ruleId);
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(routingRules).where(eq(routingRules.id, id)).for('update');
+        if (!before) throw notFound(`routing rule ${params.ruleId}`);
+        const [row] = await tx
+          .update(routingRules)
+          .set({ ...body, updatedAt: new Date() })
+          .where(eq(routingRules.id, id))
+          .returning();
+        const rule = withoutUpdatedAt(row!);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'update', entityType: 'routing_rule', entityId: id, before: withoutUpdatedAt(before), after: rule });
+        return rule;
+      });
     },
   });
   api.endpoint({
@@ -149,12 +164,14 @@ export function classificationRoutes(api: Api, db: Db): void {
     summary: 'Remove a routing rule',
     roles: ['admin'],
     response: ruleView,
-    handler: async ({ params }) => {
-      const [row] = await db.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId))).returning();
-      if (!row) throw notFound(`routing rule ${params.ruleId}`);
-      const { updatedAt: _, ...rule } = row;
-      return rule;
-    },
+    handler: async ({ params, res }) =>
+      db.transaction(async (tx) => {
+        const [row] = await tx.delete(routingRules).where(eq(routingRules.id, Number(params.ruleId))).returning();
+        if (!row) throw notFound(`routing rule ${params.ruleId}`);
+        const rule = withoutUpdatedAt(row);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'delete', entityType: 'routing_rule', entityId: rule.id, before: rule });
+        return rule;
+      }),
   });
 
   api.endpoint({
@@ -164,7 +181,7 @@ export function classificationRoutes(api: Api, db: Db): void {
     summary: 'Knowledge-base entries the center answers from directly',
     roles: ['admin', 'supervisor', 'agent'],
     response: z.object({ items: z.array(kbView) }),
-    handler: async () => ({ items: (await db.select().from(knowledgeBase).orderBy(asc(knowledgeBase.id))).map(({ updatedAt: _, ...e }) => e) }),
+    handler: async () => ({ items: (await db.select().from(knowledgeBase).orderBy(asc(knowledgeBase.id))).map(withoutUpdatedAt) }),
   });
   api.endpoint({
     method: 'post',
@@ -176,13 +193,16 @@ export function classificationRoutes(api: Api, db: Db): void {
     response: kbView,
     status: 201,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       await assertReferencesExist(db, [{ kind: 'topic', path: 'topic', id: body.topic }]);
       const id = body.id ?? `kb-${crypto.randomBytes(5).toString('hex')}`;
-      const [row] = await db.insert(knowledgeBase).values({ ...body, id }).onConflictDoNothing().returning();
-      if (!row) throw new HttpError(409, 'already_exists', `entry ${id} already exists`, [{ path: 'id', message: 'already exists' }]);
-      const { updatedAt: _, ...entry } = row;
-      return entry;
+      return db.transaction(async (tx) => {
+        const [row] = await tx.insert(knowledgeBase).values({ ...body, id }).onConflictDoNothing().returning();
+        if (!row) throw new HttpError(409, 'already_exists', `entry ${id} already exists`, [{ path: 'id', message: 'already exists' }]);
+        const entry = withoutUpdatedAt(row);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'create', entityType: 'knowledge_base_entry', entityId: id, after: entry });
+        return entry;
+      });
     },
   });
   api.endpoint({
@@ -193,16 +213,20 @@ export function classificationRoutes(api: Api, db: Db): void {
     roles: ['admin'],
     body: kbInput.omit({ id: true }),
     response: kbView,
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, res }) => {
       await assertReferencesExist(db, [{ kind: 'topic', path: 'topic', id: body.topic }]);
-      const [row] = await db
-        .update(knowledgeBase)
-        .set({ ...body, updatedAt: new Date() })
-        .where(eq(knowledgeBase.id, params.entryId!))
-        .returning();
-      if (!row) throw notFound(`knowledge-base entry ${params.entryId}`);
-      const { updatedAt: _, ...entry } = row;
-      return entry;
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(knowledgeBase).where(eq(knowledgeBase.id, params.entryId!)).for('update');
+        if (!before) throw notFound(`knowledge-base entry ${params.entryId}`);
+        const [row] = await tx
+          .update(knowledgeBase)
+          .set({ ...body, updatedAt: new Date() })
+          .where(eq(knowledgeBase.id, params.entryId!))
+          .returning();
+        const entry = withoutUpdatedAt(row!);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'update', entityType: 'knowledge_base_entry', entityId: entry.id, before: withoutUpdatedAt(before), after: entry });
+        return entry;
+      });
     },
   });
   api.endpoint({
@@ -212,11 +236,13 @@ export function classificationRoutes(api: Api, db: Db): void {
     summary: 'Remove a knowledge-base entry',
     roles: ['admin'],
     response: kbView,
-    handler: async ({ params }) => {
-      const [row] = await db.delete(knowledgeBase).where(eq(knowledgeBase.id, params.entryId!)).returning();
-      if (!row) throw notFound(`knowledge-base entry ${params.entryId}`);
-      const { updatedAt: _, ...entry } = row;
-      return entry;
-    },
+    handler: async ({ params, res }) =>
+      db.transaction(async (tx) => {
+        const [row] = await tx.delete(knowledgeBase).where(eq(knowledgeBase.id, params.entryId!)).returning();
+        if (!row) throw notFound(`knowledge-base entry ${params.entryId}`);
+        const entry = withoutUpdatedAt(row);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'delete', entityType: 'knowledge_base_entry', entityId: entry.id, before: entry });
+        return entry;
+      }),
   });
 }

@@ -6,7 +6,7 @@ import type { ErrorRequestHandler } from 'express';
 import { z } from '../domain/zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ACTION_NOT_ALLOWED, UNPROCESSABLE } from '../domain/lifecycle';
+import { ACTION_NOT_ALLOWED, ACTOR_NOT_ALLOWED, UNPROCESSABLE } from '../domain/lifecycle';
 import { postgresErrorOf } from '../db/errors';
 import type { Logger } from '../platform/logger';
 
@@ -59,6 +59,8 @@ export function fromTemporal(err: unknown): HttpError | undefined {
       return conflict(cause.message, status);
     }
     if (cause.type === UNPROCESSABLE) return new HttpError(422, 'unprocessable', cause.message);
+    // the ticket moved to another unit between the API's check and the workflow's
+    if (cause.type === ACTOR_NOT_ALLOWED) return forbidden(cause.message);
   }
   return undefined;
 }

@@ -22,6 +22,7 @@ import { DECLARABLE_CHARSETS, DeclaredCharsetMismatch, InvalidBytes, UndetectedC
 import { IMPORT_COLUMNS, ImportHeaderInvalid, ImportLineTooLong, csvRecords, importRowSchema, ndjsonRecords, type ImportRecord } from '../domain/ticket-import';
 import type { Logger } from '../platform/logger';
 import { cursorCodec } from './cursor';
+import { disclose } from '../domain/privacy';
 import { HttpError, notFound } from './errors';
 import type { Api } from './route';
 import { errorBody } from './views';
@@ -61,8 +62,9 @@ const jobView = z.object({
   finishedAt: z.string().nullable(),
 });
 
+/** A job as an admin sees it: a rejected row's message may quote the row, so its numbers are masked (domain/privacy.ts). */
 function toJobView(job: ImportJob): z.infer<typeof jobView> {
-  return {
+  return disclose('importJob', 'admin', {
     id: job.id,
     status: job.status,
     format: job.format as 'ndjson' | 'csv',
@@ -76,7 +78,7 @@ function toJobView(job: ImportJob): z.infer<typeof jobView> {
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
-  };
+  });
 }
 
 const jobCursor = cursorCodec(z.object({ createdAt: z.iso.datetime({ offset: true }), id: z.string() }));
@@ -228,7 +230,7 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger; maxSpoole
     const job = await startImportJob(db, { principalId, format: upload.format, charset: decoded.charset });
     try {
       const summary = await runImportJob(db, job.id, records);
-      return { jobId: job.id, charset: decoded.charset, charsetDetected: decoded.detected, ...summary };
+      return disclose('importJob', 'admin', { jobId: job.id, charset: decoded.charset, charsetDetected: decoded.detected, ...summary });
     } catch (err) {
       throw importError(err);
     }

@@ -15,6 +15,7 @@ import { SIGNATURE_TOLERANCE_SECONDS } from '../domain/webhook-signature';
 import type { SecretBox } from '../platform/secret-box';
 import { NOTIFICATION_DELIVERY_WORKFLOW } from '../workflows/messages';
 import { HttpError, notFound } from './errors';
+import { adminActorOf } from './auth';
 import type { Api } from './route';
 import type { TemporalCalls } from './temporal-calls';
 import { notificationView, toNotificationView } from './views';
@@ -80,9 +81,9 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
     roles: ['admin'],
     response: notificationView,
     idempotent: true,
-    handler: async ({ params }) => {
+    handler: async ({ params, res }) => {
       const id = params.notificationId!;
-      const reopened = await reopenForRedelivery(db, id);
+      const reopened = await reopenForRedelivery(db, id, adminActorOf(res));
       if (!reopened) {
         const row = await findNotification(db, id);
         if (!row) throw notFound(`notification ${id}`);
@@ -123,7 +124,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
       const issued = await rotateWebhookSecret(db, deps.secretBox, {
         unitId: params.unitId!,
         overlapSeconds: body.overlapSeconds ?? deps.defaultOverlapSeconds,
-        createdBy: res.locals.principal.id,
+        actor: adminActorOf(res),
       });
       if (!issued) throw notFound(`unit ${params.unitId}`);
       const answer = {

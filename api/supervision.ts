@@ -7,13 +7,15 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { calendarOverrides, supervisionNotices, tickets } from '../db/schema';
 import { failedNotifications } from '../db/notifications';
-import { calendarOverridesOf, currentPolicy, loadCalendar, savePolicy } from '../db/policy';
+import { calendarOverridesOf, currentPolicy, loadCalendar, overrideOf, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
 import { OPEN_STATUSES, WITH_UNIT } from '../domain/lifecycle';
 import { notFound } from './errors';
 import type { Api } from './route';
+import { adminActorOf } from './auth';
+import { recordAdminChange } from '../db/audit';
 import { notificationView, ticketSummaryView, toNotificationView, toTicketSummary } from './views';
 
 const QUEUE_LIMIT = 200;
@@ -52,7 +54,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
           .where(where)
           .orderBy(...order.map((o) => asc(o)))
           .limit(QUEUE_LIMIT)
-          .then((rows) => rows.map((r) => toTicketSummary(r, viewer)));
+          .then((rows) => rows.map((r) => toTicketSummary(r, viewer, 'supervisionQueue')));
       const open = inArray(tickets.status, [...OPEN_STATUSES]);
       const refused = db.select({ id: supervisionNotices.ticketId }).from(supervisionNotices).where(eq(supervisionNotices.kind, 'record_failed'));
       const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps, failed] = await Promise.all([
@@ -112,7 +114,14 @@ export function supervisionRoutes(api: Api, db: Db): void {
     roles: ['admin'],
     body: policySchema,
     response: policyView,
-    handler: ({ body, res }) => savePolicy(db, body, res.locals.principal.id),
+    handler: ({ body, res }) =>
+      db.transaction(async (tx) => {
+        const before = await currentPolicy(tx);
+        const after = await savePolicy(tx, body, res.locals.principal.id);
+        // the built-in default (version 0) has no row: its before is still shown, as what was in force
+        await recordAdminChange(tx, adminActorOf(res), { action: 'update', entityType: 'policy', entityId: after.version, before, after });
+        return after;
+      }),
   });
 
   const calendarView = z.object({
@@ -137,13 +146,21 @@ export function supervisionRoutes(api: Api, db: Db): void {
     body: z.object({ overrides: z.array(calendarOverrideSchema).min(1).max(400) }),
     response: calendarView,
     idempotent: true,
-    handler: async ({ body }) => {
+    handler: async ({ body, res }) => {
       await db.transaction(async (tx) => {
+        const dates = body.overrides.map((o) => o.date);
+        const existing = new Map(
+          (await tx.select().from(calendarOverrides).where(inArray(calendarOverrides.date, dates)).for('update')).map((r) => [r.date, overrideOf(r)]),
+        );
         for (const o of body.overrides) {
-          await tx
+          const [row] = await tx
             .insert(calendarOverrides)
             .values({ date: o.date, kind: o.kind, name: o.name ?? null })
-            .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: o.kind, name: o.name ?? null, updatedAt: new Date() } });
+            .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: o.kind, name: o.name ?? null, updatedAt: new Date() } })
+            .returning();
+          const before = existing.get(o.date);
+          await recordAdminChange(tx, adminActorOf(res), { action: before ? 'update' : 'create', entityType: 'calendar_override', entityId: o.date, before, after: overrideOf(row!) });
+          existing.set(o.date, overrideOf(row!));
         }
       });
       return { packageYears: [...PACKAGE_CALENDAR_YEARS], overrides: await calendarOverridesOf(db) };
@@ -156,11 +173,15 @@ export function supervisionRoutes(api: Api, db: Db): void {
     summary: 'Remove an override; the day follows the package data (or Monday–Friday) again',
     roles: ['admin'],
     response: calendarOverrideSchema,
-    handler: async ({ params }) => {
+    handler: async ({ params, res }) => {
       const date = isoDaySchema.safeParse(params.date);
-      const [row] = date.success ? await db.delete(calendarOverrides).where(eq(calendarOverrides.date, date.data)).returning() : [];
-      if (!row) throw notFound(`calendar override ${params.date}`);
-      return { date: row.date, kind: row.kind, ...(row.name ? { name: row.name } : {}) };
+      if (!date.success) throw notFound(`calendar override ${params.date}`);
+      return db.transaction(async (tx) => {
+        const [row] = await tx.delete(calendarOverrides).where(eq(calendarOverrides.date, date.data)).returning();
+        if (!row) throw notFound(`calendar override ${params.date}`);
+        await recordAdminChange(tx, adminActorOf(res), { action: 'delete', entityType: 'calendar_override', entityId: row.date, before: overrideOf(row) });
+        return overrideOf(row);
+      });
     },
   });
 }

@@ -11,7 +11,7 @@ import type { Db } from '../db/client';
 import { allocateTicketId, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { notificationsOfTicket } from '../db/notifications';
 import { instantSchema } from '../domain/calendar';
-import { isOpen, type TicketState } from '../domain/lifecycle';
+import { ACTION_ACTORS, isOpen, type TicketAction, type TicketState } from '../domain/lifecycle';
 import {
   CATEGORIES,
   CHANNELS,
@@ -172,6 +172,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     }
   }
 
+  /** Who may take an update's action: the lifecycle's rule (domain/lifecycle.ts), which the workflow checks again. */
+  const rolesFor = (update: { name: string }): Role[] => [...ACTION_ACTORS[update.name as TicketAction].roles];
+
   /** An action by a unit: only on its own tickets; signing and replying only by the primary unit. */
   async function unitMayAct(id: string, principal: Principal, primaryOnly: boolean): Promise<void> {
     const row = await visibleTicket(id, principal);
@@ -280,7 +283,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     path: '/v1/tickets/:id/triage',
     tag: 'tickets',
     summary: "The agent's classification and decision for a ticket in triage",
-    roles: ['agent'],
+    roles: rolesFor(triageUpdate),
     body: triageSchema,
     response: ticketView,
     idempotent: true,
@@ -299,28 +302,25 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   });
 
   const unitActions = [
-    { path: 'sign', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined, primaryOnly: true },
-    { path: 'progress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema, primaryOnly: false },
+    { path: 'sign', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined },
+    { path: 'progress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema },
     {
       path: 'reply',
       summary: "The unit's completion reply (办结回复): the completion signal",
       update: replyUpdate,
       body: replySchema,
-      primaryOnly: true,
     },
     {
       path: 'return-request',
       summary: "Ask to return a ticket that is not the unit's responsibility (退单), within the return window",
       update: returnRequestUpdate,
       body: returnRequestSchema,
-      primaryOnly: true,
     },
     {
       path: 'extension-request',
       summary: 'Ask once for more working days (延期), up to the policy maximum',
       update: extensionRequestUpdate,
       body: extensionRequestSchema,
-      primaryOnly: true,
     },
   ] as const;
   for (const a of unitActions) {
@@ -329,13 +329,13 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       path: `/v1/tickets/:id/${a.path}`,
       tag: 'unit actions',
       summary: a.summary,
-      roles: ['unit'],
+      roles: rolesFor(a.update),
       body: a.body as z.ZodType | undefined,
       response: ticketView,
       idempotent: true,
       handler: async ({ params, body, res }) => {
         const id = (res.locals.ticketId = params.id!);
-        await unitMayAct(id, res.locals.principal, a.primaryOnly);
+        await unitMayAct(id, res.locals.principal, ACTION_ACTORS[a.update.name as TicketAction].unit === 'primary');
         await act(id, res.locals.principal, res.locals.idempotencyKey, a.update as UpdateDefinition<TicketState, [Acting]>, body ?? {});
         return render(id, res.locals.principal);
       },
@@ -358,30 +358,29 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   const centerActions: {
     path: string;
     summary: string;
-    roles: Role[];
     update: UpdateDefinition<TicketState, [Acting]>;
     body: z.ZodType;
     check?: (body: never, id: string) => Promise<void>;
   }[] = [
-    { path: 'callback', summary: 'The callback result (回访)', roles: ['agent'], update: callbackUpdate as never, body: callbackSchema },
+    { path: 'callback', summary: 'The callback result (回访)', update: callbackUpdate as never, body: callbackSchema },
     {
       path: 'rehandle',
       summary: 'Back to the unit after a dissatisfied callback (重办)',
-      roles: ['supervisor'],
+     
       update: rehandleUpdate as never,
       body: noteSchema,
     },
     {
       path: 'finalize',
       summary: 'Close although the citizen is dissatisfied (终结), with a reason',
-      roles: ['supervisor'],
+     
       update: finalizeUpdate as never,
       body: finalizeSchema,
     },
     {
       path: 'return-decision',
       summary: "Decide a unit's return request: approve re-dispatches to `unitId` with fresh deadlines; refuse sends it back, clock running",
-      roles: ['supervisor'],
+     
       update: returnDecisionUpdate as never,
       body: returnDecisionSchema,
       check: knownUnit as never,
@@ -389,15 +388,15 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     {
       path: 'extension-decision',
       summary: "Decide a unit's extension request: approve moves dueBy by the working days asked",
-      roles: ['supervisor'],
+     
       update: extensionDecisionUpdate as never,
       body: extensionDecisionSchema,
     },
-    { path: 'urge', summary: 'Urge the unit (催办/督办)', roles: ['supervisor'], update: urgeUpdate as never, body: urgeSchema },
+    { path: 'urge', summary: 'Urge the unit (催办/督办)', update: urgeUpdate as never, body: urgeSchema },
     {
       path: 'merge',
       summary: 'Merge a repeat report into an open ticket (并单); its caller is called back with that ticket',
-      roles: ['supervisor', 'agent'],
+     
       update: mergeUpdate as never,
       body: mergeSchema,
       check: openTarget as never,
@@ -409,7 +408,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       path: `/v1/tickets/:id/${a.path}`,
       tag: 'center actions',
       summary: a.summary,
-      roles: a.roles,
+      roles: rolesFor(a.update),
       body: a.body,
       response: ticketView,
       idempotent: true,

@@ -14,8 +14,8 @@ import {
   STATUSES,
   TICKET_TYPES,
   UNIT_LEVELS,
-  maskPhone,
 } from '../domain/ticket';
+import { disclose, type Output } from '../domain/privacy';
 import type { Principal } from './auth';
 
 const iso = z.string().describe('ISO 8601 time with offset');
@@ -44,7 +44,9 @@ export const ticketSummaryView = z.object({
   id: z.string().describe('ticket number, also the Temporal workflow id'),
   status: z.enum(STATUSES),
   channel: z.enum(CHANNELS),
-  caller: z.object({ name: z.string().nullable(), phone: z.string().nullable().describe('masked for unit keys') }),
+  caller: z
+    .object({ name: z.string().nullable(), phone: z.string().nullable() })
+    .describe('personal data: shown by the rule of domain/privacy.ts (README → Personal data): a unit key sees the phone masked'),
   content: z.string(),
   address: z.string().nullable(),
   regionCode: z.string().nullable(),
@@ -165,14 +167,19 @@ export const apiKeyView = z.object({
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 type TicketSummary = z.infer<typeof ticketSummaryView>;
 
-export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<typeof ticketSummaryView> {
+/** A ticket as `viewer` may see it in `output` (a ticket view or list, or the supervision queue). */
+export function toTicketSummary(row: TicketRow, viewer: Principal, output: Output = 'ticket'): z.infer<typeof ticketSummaryView> {
+  return disclose(output, viewer.role, ticketSummaryOf(row));
+}
+
+function ticketSummaryOf(row: TicketRow): z.infer<typeof ticketSummaryView> {
   return {
     id: row.id,
     status: row.status as z.infer<typeof ticketSummaryView>['status'],
     channel: row.channel as z.infer<typeof ticketSummaryView>['channel'],
     caller: {
       name: row.callerName,
-      phone: viewer.role === 'unit' ? (maskPhone(row.callerPhone ?? undefined) ?? null) : row.callerPhone,
+      phone: row.callerPhone,
     },
     content: row.content,
     address: row.address,
@@ -229,8 +236,9 @@ export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<type
 }
 
 export function toTicketView(row: TicketRow, events: EventRow[], notifications: NotificationRow[], viewer: Principal): z.infer<typeof ticketView> {
-  return {
-    ...toTicketSummary(row, viewer),
+  // the trail too: a merged caller's name and phone, and what people wrote in notes and replies
+  return disclose('ticket', viewer.role, {
+    ...ticketSummaryOf(row),
     notifications: notifications.map(toNotificationView),
     events: events.map((e) => ({
       seq: e.seq,
@@ -239,5 +247,5 @@ export function toTicketView(row: TicketRow, events: EventRow[], notifications: 
       actor: e.actor as z.infer<typeof eventView>['actor'],
       data: e.data as Record<string, unknown>,
     })),
-  };
+  });
 }

@@ -10,10 +10,11 @@ import { connectDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { loadDemoData } from '../db/seed';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, maskSecret } from '../platform/logger';
 import { assertPortsFree, startPorts } from '../platform/ports';
 import { providePostgres } from '../platform/postgres';
 import { runApi, runWorker, stopOnSignals, type Running } from '../platform/runtime';
+import { formatPayloadKeys, generatePayloadKey, parsePayloadKeys, type PayloadKey } from '../platform/payload-codec';
 import { startDevServer } from '../platform/temporal';
 import { installTemporalLogging } from '../platform/worker';
 
@@ -39,6 +40,7 @@ async function main() {
       port: config.temporalPort,
       uiPort: config.temporalUiPort,
       namespace: config.temporalNamespace,
+      uiCodecEndpoint: config.codecEndpoint,
     });
     parts.push(dev);
     temporalAddress = dev.address;
@@ -51,9 +53,10 @@ async function main() {
   await seed.close();
 
   const adminApiKey = config.adminApiKey ?? keptInDataDir(config.dataDir, 'admin-api-key', () => `hk_admin_${crypto.randomBytes(24).toString('base64url')}`);
+  const payloadKeys = config.payloadKeys ?? bootstrapPayloadKeys(config.dataDir);
   // the API and the worker of this process share it; a restart must open the secrets sealed before
   const webhookSecretsKey = config.webhookSecretsKey ?? keptInDataDir(config.dataDir, 'webhook-secrets-key', () => crypto.randomBytes(32).toString('hex'));
-  const infra = { databaseUrl: postgres.url, temporalAddress };
+  const infra = { databaseUrl: postgres.url, temporalAddress, payloadKeys };
   parts.push(await runWorker({ ...config, webhookSecretsKey }, infra, logger));
   const api = await runApi({ ...config, adminApiKey, webhookSecretsKey }, infra, logger);
   parts.push(api);
@@ -63,10 +66,12 @@ async function main() {
     '12345 hotline is up.',
     `  API            ${api.url}`,
     `  API docs       ${api.url}/docs`,
-    `  Temporal UI    ${temporalUi}`,
+    `  Temporal UI    ${temporalUi} (payloads decoded by ${config.codecEndpoint} for an admin: sign in at ${config.codecEndpoint}/login)`,
     `  Temporal       ${temporalAddress} (namespace ${config.temporalNamespace}, task queue ${config.taskQueue})`,
     `  Postgres       ${postgres.kind === 'configured' ? 'DATABASE_URL' : postgres.kind}: ${redact(postgres.url)}`,
-    `  Admin API key  ${adminApiKey}${config.adminApiKey ? ' (from ADMIN_API_KEY)' : ` (kept in ${path.join(config.dataDir, 'admin-api-key')})`}`,
+    `  Payload keys   ${payloadKeys.map((k) => k.id).join(', ')}${config.payloadKeys ? ' (from PAYLOAD_ENCRYPTION_KEYS)' : ` (kept in ${path.join(config.dataDir, PAYLOAD_KEY_FILE)})`}`,
+    // never the key in full: terminal scrollback and captured service logs outlive the key's secrecy
+    `  Admin API key  ${maskSecret(adminApiKey)} ${config.adminApiKey ? '(from ADMIN_API_KEY)' : `(in full in ${path.join(config.dataDir, 'admin-api-key')})`}`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -79,6 +84,20 @@ function keptInDataDir(dataDir: string, name: string, generate: () => string): s
   const key = generate();
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
+}
+
+const PAYLOAD_KEY_FILE = 'payload-keys';
+
+/**
+ * The embedded default's payload key: generated once, kept in DATA_DIR (same format as
+ * PAYLOAD_ENCRYPTION_KEYS), so the tickets sealed with it open after a restart.
+ */
+function bootstrapPayloadKeys(dataDir: string): PayloadKey[] {
+  const file = path.join(dataDir, PAYLOAD_KEY_FILE);
+  if (fs.existsSync(file)) return parsePayloadKeys(fs.readFileSync(file, 'utf8'), file);
+  const keys = [generatePayloadKey()];
+  fs.writeFileSync(file, formatPayloadKeys(keys) + '\n', { mode: 0o600 });
+  return keys;
 }
 
 function redact(url: string): string {

@@ -10,7 +10,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { maskPhone } from '../domain/ticket';
+import { maskPhone } from '../domain/privacy';
 import {
   componentValues,
   compositeScore,

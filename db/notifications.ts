@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { notifications } from './schema';
+import { recordAdminChange, type AdminActor } from './audit';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -45,15 +46,24 @@ export async function findNotification(db: Db, id: string): Promise<Notification
  * Sets a failed (or webhook-less) notification pending again, for a new delivery; undefined when
  * it is not in such a status (in flight, delivered or unknown). One redelivery at a time wins.
  */
-export async function reopenForRedelivery(db: Db, id: string): Promise<{ row: NotificationRow; previousStatus: string } | undefined> {
-  const before = await findNotification(db, id);
-  if (!before || !(REDELIVERABLE as readonly string[]).includes(before.status)) return undefined;
-  const [row] = await db
-    .update(notifications)
-    .set({ status: 'pending', failedAt: null, redeliveries: sql`${notifications.redeliveries} + 1` })
-    .where(and(eq(notifications.id, id), eq(notifications.status, before.status)))
-    .returning();
-  return row ? { row, previousStatus: before.status } : undefined;
+export async function reopenForRedelivery(db: Db, id: string, actor: AdminActor): Promise<{ row: NotificationRow; previousStatus: string } | undefined> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(notifications).where(eq(notifications.id, id)).for('update');
+    if (!before || !(REDELIVERABLE as readonly string[]).includes(before.status)) return undefined;
+    const [row] = await tx
+      .update(notifications)
+      .set({ status: 'pending', failedAt: null, redeliveries: sql`${notifications.redeliveries} + 1` })
+      .where(eq(notifications.id, id))
+      .returning();
+    await recordAdminChange(tx, actor, {
+      action: 'redeliver',
+      entityType: 'notification',
+      entityId: id,
+      before: { status: before.status, attempts: before.attempts, lastError: before.lastError },
+      after: { status: row!.status, redeliveries: row!.redeliveries },
+    });
+    return { row: row!, previousStatus: before.status };
+  });
 }
 
 /** Undoes `reopenForRedelivery` when its delivery could not be started. */

@@ -4,6 +4,7 @@
  */
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from './client';
+import type { Tx } from './audit';
 import { calendarOverrides, policies } from './schema';
 import { WorkingDayCalendar, type CalendarOverride } from '../domain/calendar';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
@@ -14,7 +15,7 @@ export interface PolicyVersion {
   policy: Policy;
 }
 
-export async function currentPolicy(db: Db): Promise<PolicyVersion> {
+export async function currentPolicy(db: Tx): Promise<PolicyVersion> {
   const [row] = await db.select().from(policies).orderBy(desc(policies.version)).limit(1);
   return row ? { version: row.version, policy: storedPolicy(row.policy) } : { version: 0, policy: DEFAULT_POLICY };
 }
@@ -36,14 +37,19 @@ function storedPolicy(stored: unknown): Policy {
   return stored as Policy;
 }
 
-export async function savePolicy(db: Db, policy: Policy, createdBy: string): Promise<PolicyVersion> {
+export async function savePolicy(db: Tx, policy: Policy, createdBy: string): Promise<PolicyVersion> {
   const [row] = await db.insert(policies).values({ policy, createdBy }).returning({ version: policies.version });
   return { version: row!.version, policy };
 }
 
 export async function calendarOverridesOf(db: Db): Promise<CalendarOverride[]> {
   const rows = await db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.date));
-  return rows.map((r) => ({ date: r.date, kind: r.kind, ...(r.name ? { name: r.name } : {}) }));
+  return rows.map(overrideOf);
+}
+
+/** A stored override as the API shows it (no name when it has none). */
+export function overrideOf(r: typeof calendarOverrides.$inferSelect): CalendarOverride {
+  return { date: r.date, kind: r.kind, ...(r.name ? { name: r.name } : {}) };
 }
 
 export async function loadCalendar(db: Db): Promise<WorkingDayCalendar> {

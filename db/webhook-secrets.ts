@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { units, webhookSecrets } from './schema';
+import { recordAdminChange, type AdminActor } from './audit';
 import type { SecretBox } from '../platform/secret-box';
 
 export interface SecretIssued {
@@ -26,7 +27,7 @@ export interface SecretIssued {
 export async function rotateWebhookSecret(
   db: Db,
   box: SecretBox,
-  args: { unitId: string; overlapSeconds: number; createdBy: string },
+  args: { unitId: string; overlapSeconds: number; actor: AdminActor },
 ): Promise<SecretIssued | undefined> {
   return db.transaction(async (tx) => {
     // one rotation of a unit at a time, so two never both leave a current secret
@@ -41,7 +42,15 @@ export async function rotateWebhookSecret(
       .returning({ id: webhookSecrets.id });
     const secret = `whsec_${crypto.randomBytes(32).toString('base64url')}`;
     const secretId = `whs-${crypto.randomBytes(6).toString('hex')}`;
-    await tx.insert(webhookSecrets).values({ id: secretId, unitId: args.unitId, sealed: box.seal(secret, args.unitId), createdAt: now, createdBy: args.createdBy });
+    await tx.insert(webhookSecrets).values({ id: secretId, unitId: args.unitId, sealed: box.seal(secret, args.unitId), createdAt: now, createdBy: args.actor.id });
+    // which secrets sign, by their ids, never the secrets themselves (a field named *secret* would be redacted)
+    await recordAdminChange(tx, args.actor, {
+      action: 'rotate',
+      entityType: 'unit',
+      entityId: args.unitId,
+      before: { signingKeyIds: replaced.map((r) => r.id) },
+      after: { signingKeyId: secretId, previousValidUntil: replaced.length > 0 ? previousValidUntil.toISOString() : null },
+    });
     return { unitId: args.unitId, secretId, secret, createdAt: now, previousValidUntil: replaced.length > 0 ? previousValidUntil : null };
   });
 }

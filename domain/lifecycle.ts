@@ -3,7 +3,9 @@
  * by the workflow's update validators (the source of truth) and by the API (for its 409s).
  */
 import type {
+  Actor,
   CallbackOutcome,
+  Role,
   Channel,
   Classification,
   CloseReason,
@@ -192,11 +194,44 @@ export function refusal(action: TicketAction, state: StateView, now: Date): stri
   return undefined;
 }
 
+/**
+ * Who may take each action: the roles, and for a unit, whether it must hold the ticket as its
+ * primary unit (签收, 办结回复, 退单, 延期) or may co-handle it (progress). The API's endpoints
+ * answer 403 by these, and the workflow checks them again on the actor sealed in the update.
+ */
+export const ACTION_ACTORS: Record<TicketAction, { roles: readonly Role[]; unit?: 'primary' | 'primaryOrCo' }> = {
+  triage: { roles: ['agent'] },
+  sign: { roles: ['unit'], unit: 'primary' },
+  progress: { roles: ['unit'], unit: 'primaryOrCo' },
+  reply: { roles: ['unit'], unit: 'primary' },
+  returnRequest: { roles: ['unit'], unit: 'primary' },
+  extensionRequest: { roles: ['unit'], unit: 'primary' },
+  callback: { roles: ['agent'] },
+  rehandle: { roles: ['supervisor'] },
+  finalize: { roles: ['supervisor'] },
+  returnDecision: { roles: ['supervisor'] },
+  extensionDecision: { roles: ['supervisor'] },
+  urge: { roles: ['supervisor'] },
+  merge: { roles: ['supervisor', 'agent'] },
+};
+
+/** Why this actor may not take the action on this ticket, or undefined when it may. */
+export function actorRefusal(action: TicketAction, actor: Actor | undefined, state: Pick<TicketState, 'unitId' | 'coUnitIds'>): string | undefined {
+  const rule = ACTION_ACTORS[action];
+  if (!actor || typeof actor.role !== 'string' || typeof actor.id !== 'string') return `actor: ${action} needs the actor who takes it`;
+  if (!(rule.roles as readonly string[]).includes(actor.role)) return `actor: ${action} is for the role ${rule.roles.join(' or ')}, not '${actor.role}'`;
+  if (actor.role !== 'unit') return undefined;
+  const holds = actor.unitId !== undefined && (actor.unitId === state.unitId || (rule.unit === 'primaryOrCo' && state.coUnitIds.includes(actor.unitId)));
+  return holds ? undefined : `actor: unit '${actor.unitId ?? ''}' does not hold this ticket${rule.unit === 'primary' ? ' as its primary unit' : ''}`;
+}
+
 export function isOpen(status: TicketStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
 
 /** The error type the workflow raises for a refused action; the API turns it into a 409. */
 export const ACTION_NOT_ALLOWED = 'ActionNotAllowed';
+/** The error type the workflow raises for an actor the action is not for (the API's 403). */
+export const ACTOR_NOT_ALLOWED = 'ActorNotAllowed';
 /** The error type for a well-formed request naming something that does not exist (422). */
 export const UNPROCESSABLE = 'Unprocessable';

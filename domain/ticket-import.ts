@@ -139,7 +139,9 @@ export async function* ndjsonRecords(chunks: AsyncIterable<string>): AsyncGenera
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return refused(line, `not valid JSON: ${(err as Error).message}`);
+      // Node quotes the start of the row in its message ("call 13633"... is not valid JSON): the
+      // row is the caller's data, so the message names it instead of quoting it
+      return refused(line, `not valid JSON: ${(err as Error).message.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/g, 'the row')}`);
     }
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? validate(line, value) : refused(line, 'must be a JSON object');
   };

@@ -144,15 +144,6 @@ export interface Actor {
   unitId?: string;
 }
 
-/** A caller's phone as it may appear anywhere outside the tickets table: 138****5678. */
-export function maskPhone(phone: string | undefined): string | undefined {
-  if (!phone) return phone;
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length <= 4) return '*'.repeat(digits.length);
-  const keepHead = digits.length >= 11 ? 3 : Math.min(3, digits.length - 4);
-  return digits.slice(0, keepHead) + '*'.repeat(digits.length - keepHead - 4) + digits.slice(-4);
-}
-
 export const returnRequestSchema = z.object({ reason: text(2000), suggestedUnitId: unitIdSchema.optional() });
 export const returnDecisionSchema = z
   .object({

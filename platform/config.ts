@@ -3,6 +3,7 @@
  * Configuration). Nothing else in the code reads process.env.
  */
 import path from 'node:path';
+import { parsePayloadKeys, type PayloadKey } from './payload-codec';
 
 export interface Config {
   port: number;
@@ -37,6 +38,24 @@ export interface Config {
   temporalMaxInFlight: number;
   /** requests that may wait for their turn beyond those; more are shed at once with a 503 */
   temporalMaxQueued: number;
+  /** PAYLOAD_ENCRYPTION_KEYS, newest first; unset: the embedded default keeps a generated key in DATA_DIR */
+  payloadKeys?: PayloadKey[];
+  /** PAYLOAD_ACCEPT_PLAINTEXT: the migration window in which payloads written before the key are accepted */
+  acceptPlaintextPayloads: boolean;
+  /** the codec server's URL as the Temporal UI reaches it (the embedded default starts the UI with it) */
+  codecEndpoint: string;
+  /** origins of the Temporal UI allowed to call the codec server (CORS) */
+  codecCorsOrigins: string[];
+  /** mTLS to Temporal, when set */
+  temporalTls?: TemporalTlsPaths;
+}
+
+/** Files of the client certificate, its key and the CA of Temporal's frontend (PEM). */
+export interface TemporalTlsPaths {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
 }
 
 /** Retries of one notification's delivery (its delivery workflow reads it from the worker's config). */
@@ -50,8 +69,10 @@ export interface WebhookDeliveryPolicy {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const port = Number(env.PORT ?? 3000);
+  const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
   return {
-    port: Number(env.PORT ?? 3000),
+    port,
     databaseUrl: env.DATABASE_URL || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
@@ -60,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     temporalCliPath: env.TEMPORAL_CLI_PATH || undefined,
     temporalPort: Number(env.TEMPORAL_PORT ?? 7233),
-    temporalUiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
+    temporalUiPort: uiPort,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     webhookSecretsKey: env.WEBHOOK_SECRETS_KEY || undefined,
@@ -76,5 +97,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
     temporalMaxInFlight: Number(env.TEMPORAL_MAX_IN_FLIGHT ?? 16),
     temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 16),
+    payloadKeys: env.PAYLOAD_ENCRYPTION_KEYS ? parsePayloadKeys(env.PAYLOAD_ENCRYPTION_KEYS) : undefined,
+    acceptPlaintextPayloads: env.PAYLOAD_ACCEPT_PLAINTEXT === 'true',
+    codecEndpoint: env.CODEC_ENDPOINT ?? `http://127.0.0.1:${port}/codec`,
+    codecCorsOrigins: (env.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${uiPort},http://localhost:${uiPort}`)
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    temporalTls: temporalTls(env),
   };
+}
+
+function temporalTls(env: NodeJS.ProcessEnv): TemporalTlsPaths | undefined {
+  const tls = {
+    certPath: env.TEMPORAL_TLS_CERT_PATH || undefined,
+    keyPath: env.TEMPORAL_TLS_KEY_PATH || undefined,
+    caPath: env.TEMPORAL_TLS_CA_PATH || undefined,
+    serverName: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+  };
+  if (!tls.certPath !== !tls.keyPath) throw new Error('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH are set together (the client certificate and its key)');
+  return Object.values(tls).some(Boolean) ? tls : undefined;
 }

@@ -15,12 +15,29 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { SecretBox } from './secret-box';
 import { assertPortsFree } from './ports';
-import { connectClient, ensureSearchAttributes } from './temporal';
+import type { PayloadKey } from './payload-codec';
+import { connectClient, ensureSearchAttributes, type TemporalAccess } from './temporal';
 import { ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 export interface Running {
   stop(): Promise<void>;
+}
+
+/** The servers and the payload keys a process runs against. */
+export interface Infra {
+  databaseUrl: string;
+  temporalAddress: string;
+  payloadKeys: PayloadKey[];
+}
+
+export function temporalAccess(config: Config, infra: Infra): TemporalAccess {
+  return {
+    address: infra.temporalAddress,
+    namespace: config.temporalNamespace,
+    sealing: { keys: infra.payloadKeys, acceptPlaintext: config.acceptPlaintextPayloads },
+    tls: config.temporalTls,
+  };
 }
 
 /** Migrates the database (under an advisory lock) and opens a connection pool. */
@@ -44,13 +61,14 @@ export function webhookSecretBox(config: Config): SecretBox {
 
 export async function runApi(
   config: Config,
-  infra: { databaseUrl: string; temporalAddress: string },
+  infra: Infra,
   logger: Logger,
 ): Promise<Running & { url: string }> {
   await assertPortsFree([{ port: config.port, what: 'the API', env: 'PORT' }]);
   const secretBox = webhookSecretBox(config);
   const database = await openDatabase(infra.databaseUrl);
-  const temporal = await connectClient(infra.temporalAddress, config.temporalNamespace);
+  const access = temporalAccess(config, infra);
+  const temporal = await connectClient(access);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
   // imports left running by an API process that stopped (those no longer refreshed)
   await markInterruptedImports(database.db);
@@ -66,6 +84,7 @@ export async function runApi(
     rateLimitPerMinute: config.rateLimitPerMinute,
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
+    codec: { sealing: access.sealing, corsOrigins: config.codecCorsOrigins },
     secretBox,
     webhookSecretOverlapSeconds: config.webhookSecretOverlapSeconds,
   });
@@ -95,19 +114,19 @@ export async function runApi(
 
 export async function runWorker(
   config: Config,
-  infra: { databaseUrl: string; temporalAddress: string },
+  infra: Infra,
   logger: Logger,
 ): Promise<Running & { done: Promise<void> }> {
   const secretBox = webhookSecretBox(config);
   if (config.legacyWebhookSecretSet) logger.warn('WEBHOOK_SECRET is no longer read: each unit has its own webhook secret (README → Notifications to units)');
   const database = await openDatabase(infra.databaseUrl);
+  const access = temporalAccess(config, infra);
   const { worker, connection } = await createTicketWorker({
-    address: infra.temporalAddress,
-    namespace: config.temporalNamespace,
+    ...access,
     taskQueue: config.taskQueue,
     deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery },
   });
-  const client = await connectClient(infra.temporalAddress, config.temporalNamespace);
+  const client = await connectClient(access);
   await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
   const done = worker.run().finally(async () => {
     await connection.close();

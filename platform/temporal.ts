@@ -10,7 +10,10 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
 import { searchAttributes } from '../workflows/messages';
+import type { TLSConfig } from '@temporalio/client';
+import type { TemporalTlsPaths } from './config';
 import type { Logger } from './logger';
+import { dataConverter, type PayloadSealing } from './payload-codec';
 import { assertPortsFree, type WantedPort } from './ports';
 
 /** TEMPORAL_CLI_PATH, else `temporal` on PATH, else the SDK's own download of the CLI. */
@@ -54,6 +57,8 @@ export async function startDevServer(options: {
   port?: number;
   uiPort?: number;
   namespace?: string;
+  /** the codec server the UI decodes payloads with (`--ui-codec-endpoint`) */
+  uiCodecEndpoint?: string;
 }): Promise<DevServer> {
   // the dev server would fail to bind a taken port while its address answers all the same: never
   // attach to a server we did not start
@@ -76,6 +81,7 @@ export async function startDevServer(options: {
         namespace: options.namespace,
         searchAttributes: Object.values(searchAttributes),
         log: { format: 'json', level: 'warn' },
+        extraArgs: options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [],
       },
     });
   } catch (err) {
@@ -88,9 +94,28 @@ export async function startDevServer(options: {
   };
 }
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address, interceptors: [retryWithinDeadline] });
-  return new Client({ connection, namespace });
+/** How a process reaches Temporal: where, with which payload keys, over mTLS when configured. */
+export interface TemporalAccess {
+  address: string;
+  namespace: string;
+  sealing: PayloadSealing;
+  tls?: TemporalTlsPaths;
+}
+
+export async function connectClient(access: TemporalAccess): Promise<Client> {
+  const connection = await Connection.connect({ address: access.address, tls: loadTls(access.tls), interceptors: [retryWithinDeadline] });
+  // a result the client cannot open is an error, never a value
+  return new Client({ connection, namespace: access.namespace, dataConverter: dataConverter(access.sealing, 'throw') });
+}
+
+/** The certificate files read once at connection, for the client's Connection and the worker's NativeConnection. */
+export function loadTls(paths: TemporalTlsPaths | undefined): TLSConfig | undefined {
+  if (!paths) return undefined;
+  return {
+    serverNameOverride: paths.serverName,
+    serverRootCACertificate: paths.caPath ? fs.readFileSync(paths.caPath) : undefined,
+    clientCertPair: paths.certPath && paths.keyPath ? { crt: fs.readFileSync(paths.certPath), key: fs.readFileSync(paths.keyPath) } : undefined,
+  };
 }
 
 type GrpcInterceptor = ReturnType<typeof makeGrpcRetryInterceptor>;

@@ -32,13 +32,16 @@ import type { UnitNotification } from '../activities/notifications';
 import { notificationDeliveryWorkflow } from './notification-delivery';
 import {
   ACTION_NOT_ALLOWED,
+  ACTOR_NOT_ALLOWED,
   UNPROCESSABLE,
+  actorRefusal,
   refusal,
   type DispatchDeadlines,
   type IntakeFindings,
   type TicketAction,
   type TicketState,
 } from '../domain/lifecycle';
+import { isUnsealed, unsealedRefusal, UNSEALED_ARGUMENTS } from '../domain/sealed';
 import { DATA_ERROR, storable } from '../domain/storable';
 import type { Actor, CallbackOutcome, Classification, Disposition, NewTicket, ReplyResult } from '../domain/ticket';
 import {
@@ -87,12 +90,19 @@ const ADOPT_PROPOSAL_ON_CLOSE = 'adopt-proposal-on-answer-reject';
 /** patched(): a step Postgres refuses for its data is recorded storable and marked, not retried forever. */
 const RECORD_REFUSED_STEPS = 'record-refused-steps';
 /**
+ * patched(): under the lock, an update checks again that its actor may take the action (the ticket
+ * may have moved to another unit while it waited), and a signal not sealed with the key is dropped.
+ */
+const CHECK_SEALED_ACTOR = 'check-sealed-actor';
+/**
  * patched(): a notification is recorded in the outbox and delivered by a workflow of its own,
  * so the ticket's workflow no longer stays open while a dead webhook is retried.
  */
 const NOTIFICATION_OUTBOX = 'notification-outbox';
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
+  // started straight on Temporal without the key: no ticket, nothing recorded
+  if (isUnsealed(input)) throw ApplicationFailure.create({ type: UNSEALED_ARGUMENTS, message: unsealedRefusal(input), nonRetryable: true });
   const ticket = new TicketCase(input);
   ticket.listen();
 
@@ -173,12 +183,17 @@ class TicketCase {
       return this.state;
     });
     // async, so the workflow does not end before the merged report is recorded (allHandlersFinished)
-    setHandler(mergedInSignal, (repeat) =>
-      this.exclusive(async () => {
+    setHandler(mergedInSignal, async (repeat) => {
+      // a signal cannot be refused: one not sealed with the key (sent straight to Temporal) changes nothing
+      if (isUnsealed(repeat) && patched(CHECK_SEALED_ACTOR)) {
+        log.warn('signal not sealed with the payload key ignored', { signal: mergedInSignal.name, reason: unsealedRefusal(repeat) });
+        return;
+      }
+      await this.exclusive(async () => {
         this.state.mergedTickets.push(repeat);
         await this.record('repeat_merged', SYSTEM, { ticketId: repeat.id });
-      }),
-    );
+      });
+    });
     this.on(triageUpdate, 'triage', ({ actor, classification, disposition }) => this.decide(actor, disposition, classification));
     this.on(signUpdate, 'sign', ({ actor }) => this.sign(actor));
     this.on(progressUpdate, 'progress', ({ actor, note }) => this.record('progress', actor, { note }));
@@ -563,16 +578,38 @@ class TicketCase {
       const problem = opts.validate?.(args);
       if (problem) throw ApplicationFailure.create({ type: UNPROCESSABLE, message: problem, nonRetryable: true });
     };
+    /**
+     * Only what the API sealed with the installation's key counts, and the actor it sealed in:
+     * an update sent straight to Temporal, or changed on the way, is refused before it is
+     * accepted, so it changes nothing and leaves no trace in the history.
+     */
+    const checkSealed = (args: A) => {
+      if (isUnsealed(args)) throw ApplicationFailure.create({ type: UNSEALED_ARGUMENTS, message: unsealedRefusal(args), nonRetryable: true });
+    };
+    // after the status check, so an action the status does not allow is the API's 409 naming the status
+    const checkActor = (args: A) => {
+      const why = actorRefusal(action, args?.actor, this.state);
+      if (why) throw ApplicationFailure.create({ type: ACTOR_NOT_ALLOWED, message: why, nonRetryable: true });
+    };
     setHandler<TicketState, [A], UpdateDefinition<TicketState, [A]>>(
       update,
       async (args: A) => {
         await this.exclusive(async () => {
+          const again = patched(CHECK_SEALED_ACTOR);
+          if (again) checkSealed(args);
           check(args);
+          if (again) checkActor(args);
           await step(args);
         });
         return this.state;
       },
-      { validator: check },
+      {
+        validator: (args: A) => {
+          checkSealed(args);
+          check(args);
+          checkActor(args);
+        },
+      },
     );
   }
 

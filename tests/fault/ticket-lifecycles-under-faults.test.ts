@@ -33,6 +33,8 @@ import {
   waitFor,
   type Proc,
 } from './servers';
+import { TEST_SEALING } from '../setup/keys';
+import { formatPayloadKeys } from '../../platform/payload-codec';
 
 const LIFECYCLES = 100;
 /** every 4th lifecycle is called back dissatisfied, re-handled, replied again and then satisfied */
@@ -89,6 +91,8 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `hotline-fault-${runTag}`,
     ADMIN_API_KEY: adminKey,
+    // the API and the worker seal with the tests' key, as an installation's processes share theirs
+    PAYLOAD_ENCRYPTION_KEYS: formatPayloadKeys(TEST_SEALING.keys),
     WEBHOOK_SECRETS_KEY: crypto.randomBytes(32).toString('hex'),
     PORT: String(port),
     ACTION_TIMEOUT_MS: String(ACTION_TIMEOUT_MS),
@@ -340,7 +344,7 @@ describe('ticket lifecycles by HTTP while the worker, Temporal and Postgres fail
       problems.push(...crashes);
 
       const sql = postgres(databaseUrl, { max: 2, onnotice: () => undefined });
-      const temporalClient: Client = await connectClient(temporalAddress, 'default');
+      const temporalClient: Client = await connectClient({ address: temporalAddress, namespace: 'default', sealing: TEST_SEALING });
       try {
         const told = new Map(lifecycles.filter((l) => l.ticketId).map((l) => [l.ticketId!, l]));
         // the workflows of lifecycles the clients finished; the others are reported as refused

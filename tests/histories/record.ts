@@ -4,6 +4,11 @@
  * `npm run record:histories`, or `npm run record:histories -- <life>…` to record only those lives
  * and keep the others as recorded by earlier code. Never re-record to make a replay test pass: a
  * history that no longer replays means a change needs a `patched()` guard.
+ *
+ * Payloads are sealed with the tests' keys (tests/setup/keys.ts) as an installation seals them:
+ * `sealed-<life>.json` with the current key, `sealed-old-key-<life>.json` with the key before the
+ * rotation. The files without the prefix were recorded in plain payloads before the codec and are
+ * kept as they are (the replay test replays them with plaintext accepted).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,15 +29,30 @@ import {
   triageUpdate,
   urgeUpdate,
 } from '../../workflows/messages';
-import { agent, createTimeSkippingEnv, supervisor, unitActor } from '../setup/time-skipping';
+import { WORKFLOW_BUNDLE } from '../../platform/worker';
+import type { PayloadSealing } from '../../platform/payload-codec';
+import { OLD_TEST_SEALING, TEST_SEALING } from '../setup/keys';
+import { agent, createTimeSkippingEnv, supervisor, unitActor, type TimeSkippingEnv } from '../setup/time-skipping';
 
 const HOUR = 3600_000;
 const water = unitActor('xx-water');
 const gas = unitActor('xx-gas');
 
-async function main() {
-  const t = await createTimeSkippingEnv({}, { workflowsPath: path.resolve(__dirname, '../../workflows/index.ts') });
-  const lives: Record<string, () => Promise<WorkflowHandle>> = {
+/** What each recorded file is: a life, sealed with which keys. */
+const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
+  ...['rehandled-then-satisfied', 'timers-and-extension', 'returned-merged-finalized', 'refused-text-answered-unclassified', 'outbox-notifications'].map((life) => ({
+    file: `sealed-${life}`,
+    life,
+    sealing: TEST_SEALING,
+  })),
+  { file: 'sealed-old-key-rehandled-then-satisfied', life: 'rehandled-then-satisfied', sealing: OLD_TEST_SEALING },
+];
+
+// answered-unclassified.json is not among them: it stands for the workflow before
+// patched('adopt-proposal-on-answer-reject'), which no recording by today's code can be
+/** `file`: the recording's name, which the lives whose ids matter use as the ticket's workflow id */
+function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<WorkflowHandle>> {
+  return {
     // triage → dispatch → sign → progress → reply → dissatisfied → re-handle → reply → satisfied
     'rehandled-then-satisfied': async () => {
       const h = await t.startTicket({ channel: 'phone', content: '红旗区向阳小区停水两天了' });
@@ -99,7 +119,7 @@ async function main() {
       // the delivery workflows' ids derive from the ticket's: replayed under the same id, the file's name
       const h = await t.startTicket(
         { classification: { type: 'help', topic: '040101', category: 'C' }, disposition: { action: 'dispatch', unitId: 'xx-water', coUnitIds: ['xx-gas'] } },
-        'outbox-notifications',
+        file,
       );
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
@@ -111,26 +131,26 @@ async function main() {
       await h.result();
       return h;
     },
-    // answered at receipt without a classification; its file was recorded by the workflow before
-    // patched('adopt-proposal-on-answer-reject'), so it replays past that guard: keep it so
-    'answered-unclassified': async () => {
-      const h = await t.startTicket({ content: '请问社保卡丢了怎么补办', disposition: { action: 'answer', answer: '到社保服务大厅补办' } });
-      await h.result();
-      return h;
-    },
   };
+}
+
+async function main() {
   const only = process.argv.slice(2);
-  const unknown = only.filter((name) => !(name in lives));
-  if (unknown.length > 0) throw new Error(`no such life: ${unknown.join(', ')}; the lives are ${Object.keys(lives).join(', ')}`);
-  for (const [name, live] of Object.entries(lives)) {
-    if (only.length > 0 && !only.includes(name)) continue;
-    const h = await live();
-    const history = await h.fetchHistory();
-    // protobuf JSON: the replay test reads it back with History.fromObject
-    fs.writeFileSync(path.join(__dirname, `${name}.json`), JSON.stringify(history, null, 1) + '\n');
-    console.log(`recorded ${name}: ${history.events?.length} events`);
+  const unknown = only.filter((name) => !RECORDINGS.some((r) => r.file === name));
+  if (unknown.length > 0) throw new Error(`no such recording: ${unknown.join(', ')}; they are ${RECORDINGS.map((r) => r.file).join(', ')}`);
+  for (const sealing of [TEST_SEALING, OLD_TEST_SEALING]) {
+    const wanted = RECORDINGS.filter((r) => r.sealing === sealing && (only.length === 0 || only.includes(r.file)));
+    if (wanted.length === 0) continue;
+    const t = await createTimeSkippingEnv({}, { workflowsPath: WORKFLOW_BUNDLE.workflowsPath! }, sealing);
+    for (const { file, life } of wanted) {
+      const h = await lives(t, file)[life]!();
+      const history = await h.fetchHistory();
+      // protobuf JSON: the replay test reads it back with History.fromObject
+      fs.writeFileSync(path.join(__dirname, `${file}.json`), JSON.stringify(history, null, 1) + '\n');
+      console.log(`recorded ${file}: ${history.events?.length} events`);
+    }
+    await t.teardown();
   }
-  await t.teardown();
 }
 
 main().catch((err) => {

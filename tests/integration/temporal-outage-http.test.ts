@@ -14,6 +14,7 @@ import { createLogger } from '../../platform/logger';
 import { createTicketWorker } from '../../platform/worker';
 import { runBundle } from '../setup/bundle';
 import { startSystem, testWorkerDeps, type TestSystem } from '../setup/system';
+import { TEST_SEALING } from '../setup/keys';
 
 const ACTION_TIMEOUT_MS = 3000;
 /** what a request may take beyond the action deadline: its Postgres reads and writes */
@@ -45,7 +46,7 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   const address = `127.0.0.1:${port}`;
-  const client = await connectClient(address, 'default');
+  const client = await connectClient({ address, namespace: 'default', sealing: TEST_SEALING });
   await ensureSearchAttributes(client, 'default');
   await client.connection.close();
 
@@ -64,6 +65,7 @@ beforeAll(async () => {
   const { worker, connection } = await createTicketWorker({
     address,
     namespace: 'default',
+    sealing: TEST_SEALING,
     taskQueue: sys.taskQueue,
     deps: testWorkerDeps(sys.database, createLogger('silent')),
     ...runBundle(),

@@ -10,6 +10,7 @@ import { createTicketWorker } from '../../platform/worker';
 import { persistedUpdate } from '../../workflows/messages';
 import { runBundle } from '../setup/bundle';
 import { startSystem, testWorkerDeps, type TestSystem } from '../setup/system';
+import { TEST_SEALING } from '../setup/keys';
 
 /**
  * How long an action waits for the workflow here. Each 503 below takes this long; an action a
@@ -62,6 +63,7 @@ it('a create retried with its Idempotency-Key after a 503 makes one ticket, the 
   const { worker, connection } = await createTicketWorker({
     address: inject('temporalAddress'),
     namespace: 'default',
+    sealing: TEST_SEALING,
     taskQueue: sys.taskQueue,
     deps: testWorkerDeps(sys.database, createLogger('silent')),
     ...runBundle(),

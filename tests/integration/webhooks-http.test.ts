@@ -111,6 +111,11 @@ describe("a unit's webhook secret", () => {
     }
     const [row] = await sys.database.db.select().from(webhookSecrets).where(eq(webhookSecrets.unitId, id));
     expect(row!.sealed).not.toContain(secret!.slice(6));
+    // the rotation is in the administration's audit, naming the secret's id and never the secret
+    const audit = await sys.call('GET', `/v1/admin/audit?entityType=unit&entityId=${id}&action=rotate`, { key: sys.adminKey });
+    expect(audit.status).toBe(200);
+    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'rotate', entityId: id, after: expect.objectContaining({ signingKeyId: row!.id }) })]);
+    expect(JSON.stringify(audit.body)).not.toContain(secret!.slice(6));
   });
 
   it('is not kept for an Idempotency-Key replay: the replay changes nothing and shows no secret', async () => {
@@ -192,6 +197,8 @@ describe('a notification whose webhook keeps failing', () => {
     const again = await redeliver(sys.adminKey);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toMatchObject({ id: notificationId, status: 'pending', redeliveries: 1 });
+    const audited = await sys.call('GET', `/v1/admin/audit?entityType=notification&action=redeliver&entityId=${encodeURIComponent(notificationId)}`, { key: sys.adminKey });
+    expect(audited.body.items).toEqual([expect.objectContaining({ before: expect.objectContaining({ status: 'failed' }), after: expect.objectContaining({ status: 'pending' }) })]);
     // in flight (or delivered already): not a second time
     expect((await redeliver(sys.adminKey)).status).toBe(409);
     const delivered = await eventually('redelivered', () => notificationsOnTicket(ticketId), (ns) => ns[0]?.status === 'delivered');

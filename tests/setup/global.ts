@@ -15,7 +15,7 @@ import { loadDemoData } from '../../db/seed';
 import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase } from '../../platform/postgres';
 import { startDevServer } from '../../platform/temporal';
 import { createLogger } from '../../platform/logger';
-import { installTemporalLogging } from '../../platform/worker';
+import { installTemporalLogging, WORKFLOW_BUNDLE } from '../../platform/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -51,7 +51,7 @@ export default async function setup(project: TestProject) {
   const ADMIN_URL = server.adminUrl;
   const [dev, bundle] = await Promise.all([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH }),
-    bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), logger: quietLogger }),
+    bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: quietLogger }),
     (async () => {
       if (!(await createDatabaseIfMissing(ADMIN_URL, database))) throw new Error(`no Postgres at ${ADMIN_URL}`);
       await migrateDatabase(withDatabase(ADMIN_URL, database));

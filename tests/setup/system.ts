@@ -25,7 +25,10 @@ import { connectClient, ensureSearchAttributes } from '../../platform/temporal';
 import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
 import type { Client } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
+import { TEST_SEALING } from './keys';
 
+/** the Temporal UI origin the test systems' codec server allows */
+export const TEST_UI_ORIGIN = 'http://127.0.0.1:8233';
 /** The key the test systems seal units' webhook secrets with. */
 export const TEST_SECRET_BOX = new SecretBox(crypto.randomBytes(32));
 /** Deliveries retried quickly, so a test sees a notification fail within seconds. */
@@ -56,7 +59,7 @@ export interface TestSystem {
  * files read (policy, calendar, routing, knowledge base): created with the demo city, dropped at stop.
  * The namespace keeps its ticket numbers, which restart at 1 in a new database, apart as workflow ids.
  */
-async function isolatedInfra(address: string): Promise<{ databaseUrl: string; namespace: string; drop(): Promise<void> }> {
+export async function isolatedInfra(address: string): Promise<{ databaseUrl: string; namespace: string; drop(): Promise<void> }> {
   const name = `hotline_isolated_${crypto.randomBytes(6).toString('hex')}`;
   const adminUrl = withDatabase(inject('databaseUrl'), 'postgres');
   await createDatabaseIfMissing(adminUrl, name);
@@ -66,7 +69,7 @@ async function isolatedInfra(address: string): Promise<{ databaseUrl: string; na
   await loadDemoData(seeding.db);
   await seeding.close();
   const namespace = name.replaceAll('_', '-');
-  const client = await connectClient(address, 'default');
+  const client = await connectClient({ address, namespace: 'default', sealing: TEST_SEALING });
   await client.workflowService.registerNamespace(
     temporalProto.api.workflowservice.v1.RegisterNamespaceRequest.fromObject({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } }),
   );
@@ -110,12 +113,13 @@ export async function startSystem(
   const namespace = isolated?.namespace ?? 'default';
   const taskQueue = `test-${crypto.randomUUID()}`;
   const database = connectDatabase(databaseUrl, { max: 5 });
-  const temporal = await connectClient(address, namespace);
+  const temporal = await connectClient({ address, namespace, sealing: TEST_SEALING });
   const worker = opts.withoutWorker
     ? undefined
     : await createTicketWorker({
         address,
         namespace,
+        sealing: TEST_SEALING,
         taskQueue,
         deps: testWorkerDeps(database, logger, opts.webhookDelivery),
         ...runBundle(),
@@ -134,6 +138,7 @@ export async function startSystem(
     maxSpooledImportBytes: opts.maxSpooledImportBytes,
     temporalMaxInFlight: opts.temporalMaxInFlight,
     temporalMaxQueued: opts.temporalMaxQueued,
+    codec: { sealing: TEST_SEALING, corsOrigins: [TEST_UI_ORIGIN] },
     secretBox: TEST_SECRET_BOX,
   });
   const server = http.createServer(app);

@@ -24,6 +24,8 @@ import { TICKET_WORKFLOW } from '../../workflows/messages';
 import { createLogger } from '../../platform/logger';
 import { installTemporalLogging } from '../../platform/worker';
 import type { TicketWorkflowInput } from '../../workflows/ticket';
+import { dataConverter, type PayloadSealing } from '../../platform/payload-codec';
+import { TEST_SEALING } from './keys';
 
 /** The activities the ticket workflow calls, which the fakes stand in for. */
 type Activities = Pick<
@@ -80,11 +82,14 @@ export async function createTimeSkippingEnv(
   overrides: Partial<Activities> = {},
   /** the run's prebuilt bundle (tests/setup/bundle.ts) in tests; the history recorder bundles itself */
   workflows: { workflowBundle: { code: string } } | { workflowsPath: string },
+  /** the payload keys of the environment's client and worker; the recorder seals a history with an older key */
+  sealing: PayloadSealing = TEST_SEALING,
 ) {
   installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const path = process.env.TEMPORAL_TEST_SERVER_PATH ?? findOnPath('temporal-test-server');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
+    client: { dataConverter: dataConverter(sealing, 'throw') },
   });
   await ensureSearchAttributes(env.client, 'default');
   const store = new FakeStore();
@@ -148,6 +153,7 @@ export async function createTimeSkippingEnv(
     connection: env.nativeConnection,
     taskQueue,
     activities,
+    dataConverter: dataConverter(sealing, 'mark'),
     ...workflows,
   });
   const running = worker.run();
@@ -175,3 +181,5 @@ export async function createTimeSkippingEnv(
     },
   };
 }
+
+export type TimeSkippingEnv = Awaited<ReturnType<typeof createTimeSkippingEnv>>;

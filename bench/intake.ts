@@ -1,0 +1,16 @@
+/**
+ * Intake (POST /v1/tickets with a dispatch) against a bare workflow that does one INSERT, on the
+ * same Temporal dev server in the same run: throughput, p50/p99, CPU per ticket by process.
+ *
+ *   npm run bench:intake                    3 rounds × 20 s per side, 8 connections
+ *   npm run bench:intake -- --rounds 5 --seconds 30 --connections 16
+ */
+import { compare } from './platform/compare';
+
+compare('intake').then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,98 @@
+/**
+ * One measured round: autocannon drives a ticket's sequence of HTTP requests (one request for an
+ * intake, create → sign → reply → callback for a life) from N connections for D seconds, each
+ * connection going through the sequence again and again; meanwhile the CPU of each process is read.
+ */
+import autocannon from 'autocannon';
+import { cpuDelta, cpuMillis } from './cpu';
+
+export interface Action {
+  name: string;
+  method: 'POST' | 'GET';
+  /** the path; may use what earlier actions of the same ticket kept in the context */
+  path(context: Record<string, unknown>): string;
+  headers: Record<string, string>;
+  body?(context: Record<string, unknown>): unknown;
+  /** keeps what later actions need (e.g. the new ticket's id) from a 2xx answer */
+  keep?(body: any, context: Record<string, unknown>): void;
+}
+
+export interface Scenario {
+  name: string;
+  url: string;
+  actions: Action[];
+  /** processes whose CPU is charged to this scenario, by name */
+  processes: () => Record<string, number | undefined>;
+}
+
+export interface RoundResult {
+  scenario: string;
+  seconds: number;
+  /** tickets whose whole sequence answered 2xx */
+  tickets: number;
+  perSecond: number;
+  /** milliseconds per action: p50 and p99 of the 2xx answers */
+  latency: Record<string, { count: number; p50: number; p99: number }>;
+  /** answers other than 2xx, by action and status */
+  failures: Record<string, number>;
+  errors: number;
+  /** CPU milliseconds of each process during the round */
+  cpu: Record<string, number>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function runRound(scenario: Scenario, opts: { connections: number; seconds: number }): Promise<RoundResult> {
+  const samples: Record<string, number[]> = Object.fromEntries(scenario.actions.map((a) => [a.name, []]));
+  const failures: Record<string, number> = {};
+  const last = scenario.actions[scenario.actions.length - 1]!;
+  let tickets = 0;
+  const requests = scenario.actions.map((action) => ({
+    method: action.method,
+    setupRequest: (req: autocannon.Request, ctx: object) => {
+      const context = ctx as Record<string, unknown>;
+      context[`t:${action.name}`] = performance.now();
+      return {
+        ...req,
+        method: action.method,
+        path: action.path(context),
+        headers: action.headers,
+        body: action.body ? JSON.stringify(action.body(context)) : undefined,
+      };
+    },
+    onResponse: (status: number, body: string, ctx: object) => {
+      const context = ctx as Record<string, unknown>;
+      if (status >= 200 && status < 300) {
+        samples[action.name]!.push(performance.now() - (context[`t:${action.name}`] as number));
+        if (action === last) tickets += 1;
+        action.keep?.(JSON.parse(body), context);
+      } else {
+        const key = `${action.name} ${status}`;
+        // the ticket's later actions then fail too, and are counted the same way
+        failures[key] = (failures[key] ?? 0) + 1;
+      }
+    },
+  }));
+  const before = cpuMillis(scenario.processes());
+  const startedAt = performance.now();
+  const result = await autocannon({
+    url: scenario.url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    requests,
+    // a slow answer is a result, not a failure: only a hang is cut off
+    timeout: 60,
+  });
+  const seconds = (performance.now() - startedAt) / 1000;
+  const cpu = cpuDelta(before, cpuMillis(scenario.processes()));
+  const latency = Object.fromEntries(
+    Object.entries(samples).map(([name, values]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return [name, { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) }];
+    }),
+  );
+  return { scenario: scenario.name, seconds, tickets, perSecond: tickets / seconds, latency, failures, errors: result.errors + result.timeouts, cpu };
+}
