@@ -33,6 +33,8 @@ declare global {
       idempotencyKey?: string;
       /** what an earlier attempt with the same Idempotency-Key created */
       idempotentResourceId?: string;
+      /** what an Idempotency-Key replay answers instead of the response, when that holds what is shown once (a secret) */
+      idempotentReplayBody?: unknown;
     }
   }
 }

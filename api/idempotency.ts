@@ -103,7 +103,7 @@ export function idempotency(db: Db, { leaseMs, logger }: IdempotencyOptions): Re
       const keep = () =>
         db
           .update(idempotencyRecords)
-          .set({ statusCode: status, response: body as object, lockedUntil: null })
+          .set({ statusCode: status, response: (res.locals.idempotentReplayBody ?? body) as object, lockedUntil: null })
           .where(and(where, isNull(idempotencyRecords.statusCode)))
           .execute();
       // a release that fails is covered by the lease: not worth delaying the answer for

@@ -37,7 +37,10 @@ const iso = z.string().describe('ISO 8601 time with offset');
 const secretIssuedView = z.object({
   unitId: z.string(),
   secretId: z.string(),
-  secret: z.string().describe('shown only in this response; store it in the unit system to verify X-Hotline-Signature'),
+  secret: z
+    .string()
+    .nullable()
+    .describe('shown only in this response; store it in the unit system to verify X-Hotline-Signature. Null in an Idempotency-Key replay: the secret is never kept in clear, so a lost answer means issuing another'),
   createdAt: iso,
   previousValidUntil: iso.nullable().describe('until when the replaced secret still signs (a second v1 in the header); null when there was none'),
   signatureToleranceSeconds: z.number().int().describe('how old a signature a receiver accepts'),
@@ -124,12 +127,14 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
         actor: adminActorOf(res),
       });
       if (!issued) throw notFound(`unit ${params.unitId}`);
-      return {
+      const answer = {
         ...issued,
         createdAt: issued.createdAt.toISOString(),
         previousValidUntil: issued.previousValidUntil?.toISOString() ?? null,
         signatureToleranceSeconds: SIGNATURE_TOLERANCE_SECONDS,
       };
+      res.locals.idempotentReplayBody = { ...answer, secret: null };
+      return answer;
     },
   });
 

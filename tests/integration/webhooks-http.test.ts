@@ -118,6 +118,21 @@ describe("a unit's webhook secret", () => {
     expect(JSON.stringify(audit.body)).not.toContain(secret!.slice(6));
   });
 
+  it('is not kept for an Idempotency-Key replay: the replay changes nothing and shows no secret', async () => {
+    const { id } = await unitWithWebhook({ secret: false });
+    const issue = () => sys.call('POST', `/v1/admin/units/${id}/webhook-secret`, { key: sys.adminKey, body: {}, headers: { 'Idempotency-Key': `secret-${id}` } });
+    const first = await issue();
+    expect(first.status).toBe(201);
+    const replay = await issue();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toMatchObject({ secretId: first.body.secretId, secret: null });
+    const status = await sys.call('GET', `/v1/admin/units/${id}/webhook-secret`, { key: sys.adminKey });
+    expect(status.body.secrets).toHaveLength(1);
+    const stored = await sys.database.sql`select response::text as response from idempotency_records where key = ${`secret-${id}`}`;
+    expect(stored[0]!.response).not.toContain(first.body.secret.slice(6));
+  });
+
   it('is issued by an admin only, for a unit that exists', async () => {
     const { id } = await unitWithWebhook({ secret: false });
     expect((await sys.call('POST', `/v1/admin/units/${id}/webhook-secret`, { key: supervisor, body: {} })).status).toBe(403);
