@@ -135,7 +135,15 @@ export function adminRoutes(api: Api, db: Db): void {
     summary: 'Create an API key; the key is shown only in this response',
     roles: ['admin'],
     body: apiKeyInput,
-    response: z.object({ id: z.string(), key: z.string(), role: z.enum(ROLES), unitId: z.string().nullable() }),
+    response: z.object({
+      id: z.string(),
+      key: z
+        .string()
+        .nullable()
+        .describe('shown only in this response. Null in an Idempotency-Key replay: the key is never kept in clear, so a lost answer means revoking this key and creating another'),
+      role: z.enum(ROLES),
+      unitId: z.string().nullable(),
+    }),
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
@@ -147,7 +155,9 @@ export function adminRoutes(api: Api, db: Db): void {
         // the key's view: never the key nor its hash
         await recordAdminChange(tx, adminActorOf(res), { action: 'create', entityType: 'api_key', entityId: id, after: toKey(row!) });
       });
-      return { id, key, role: body.role, unitId: body.unitId ?? null };
+      const answer = { id, key, role: body.role, unitId: body.unitId ?? null };
+      res.locals.idempotentReplayBody = { ...answer, key: null };
+      return answer;
     },
   });
 

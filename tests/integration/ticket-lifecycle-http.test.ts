@@ -360,6 +360,22 @@ describe('admin: units and API keys', () => {
     expect((await sys.call('GET', '/v1/tickets', { key: created.body.key })).status).toBe(401);
   });
 
+  it('an Idempotency-Key replay of a key creation makes no second key and never shows or keeps the key', async () => {
+    const create = () =>
+      sys.call('POST', '/v1/admin/api-keys', { key: sys.adminKey, body: { name: '坐席 replay', role: 'agent' }, headers: { 'Idempotency-Key': 'api-key-replay-1' } });
+    const first = await create();
+    expect(first.status).toBe(201);
+    expect(first.body.key).toMatch(/^hk_/);
+    const replay = await create();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual({ ...first.body, key: null });
+    const stored = await sys.database.sql`select response::text as response from idempotency_records where key = 'api-key-replay-1'`;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.response).not.toContain(first.body.key);
+    expect((await sys.call('GET', '/v1/tickets', { key: first.body.key })).status).toBe(200);
+  });
+
   it('refuses a unit key without a unit and a unit with an unknown parent', async () => {
     const key = await sys.call('POST', '/v1/admin/api-keys', { key: sys.adminKey, body: { name: 'x', role: 'unit' } });
     expect(key.status).toBe(400);
