@@ -12,6 +12,7 @@ import { addDuration, callbackDeadline, dispatchDeadlines as deadlinesOfDispatch
 import type { DispatchDeadlines } from '../domain/lifecycle';
 import type { Category } from '../domain/ticket';
 import type { ActivityDeps } from './index';
+import { webhookDeliveries } from '../platform/metrics';
 
 export interface UnitNotification {
   /** derived from the ticket and the event that caused it, so a retry never sends twice */
@@ -69,6 +70,7 @@ export function createSupervisionActivities({ database, logger, webhookSecret, f
       const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, n.unitId));
       if (!unit?.webhookUrl) {
         await db.update(notifications).set({ status: 'no_webhook' }).where(eq(notifications.id, n.id));
+        webhookDeliveries.inc({ kind: n.kind, result: 'no_webhook' });
         return 'no_webhook';
       }
       const body = JSON.stringify({ id: n.id, kind: n.kind, ticketId: n.ticketId, unitId: n.unitId, ...n.payload });
@@ -94,6 +96,7 @@ export function createSupervisionActivities({ database, logger, webhookSecret, f
           deliveredAt: error ? null : new Date(),
         })
         .where(eq(notifications.id, n.id));
+      webhookDeliveries.inc({ kind: n.kind, result: error ? 'failed' : 'delivered' });
       if (error) {
         logger.warn({ ticketId: n.ticketId, unitId: n.unitId, kind: n.kind, error }, 'webhook delivery failed');
         throw ApplicationFailure.retryable(`webhook of unit ${n.unitId} failed: ${error}`, 'WebhookFailed');

@@ -57,6 +57,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/units',
+    operationId: 'createUnit',
     tag: 'admin',
     summary: 'Create a unit',
     roles: ['admin'],
@@ -80,6 +81,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/units',
+    operationId: 'listUnits',
     tag: 'admin',
     summary: 'All units',
     roles: ['admin', 'supervisor', 'agent'],
@@ -90,6 +92,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/units/:unitId',
+    operationId: 'getUnit',
     tag: 'admin',
     summary: 'One unit',
     roles: ['admin', 'supervisor', 'agent'],
@@ -104,6 +107,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'patch',
     path: '/v1/admin/units/:unitId',
+    operationId: 'updateUnit',
     tag: 'admin',
     summary: 'Change a unit',
     roles: ['admin'],
@@ -120,6 +124,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/api-keys',
+    operationId: 'createApiKey',
     tag: 'admin',
     summary: 'Create an API key; the key is shown only in this response',
     roles: ['admin'],
@@ -139,6 +144,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/api-keys',
+    operationId: 'listApiKeys',
     tag: 'admin',
     summary: 'All API keys (never the keys themselves)',
     roles: ['admin'],
@@ -149,6 +155,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/api-keys/:keyId',
+    operationId: 'revokeApiKey',
     tag: 'admin',
     summary: 'Revoke an API key',
     roles: ['admin'],

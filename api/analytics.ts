@@ -66,6 +66,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/overview',
+    operationId: 'getAnalyticsOverview',
     tag: 'analytics',
     summary: 'Every figure of a period, with its counts, month-on-month (环比) and year-on-year (同比) change',
     description:
@@ -84,6 +85,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/rankings',
+    operationId: 'getRankings',
     tag: 'analytics',
     summary: 'The composite ranking (综合排名) of a month in volume groups, with the components, red and black lists',
     description: 'Units (or counties) are scored on their dispatched tickets due in the month; weights, group threshold and list size are policy.',
@@ -100,6 +102,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/interviews',
+    operationId: 'getInterviews',
     tag: 'analytics',
     summary: 'Units in the bottom of their group for consecutive months up to `month` (约谈), with their scores',
     roles: READERS,
@@ -114,6 +117,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/hotspots',
+    operationId: 'getHotspots',
     tag: 'analytics',
     summary: 'Early warning (热点预警): topics and districts whose volume jumps, place clusters, repeat callers',
     description: 'Each topic and district is compared with its own daily counts over the policy’s baseline days before `from`.',
@@ -134,6 +138,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/reports',
+    operationId: 'listReports',
     tag: 'reports',
     summary: 'Stored periodic reports (日报, 周报, 月报, 年报), newest period first',
     roles: READERS,
@@ -154,6 +159,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/reports',
+    operationId: 'createReport',
     tag: 'reports',
     summary: 'Generate (or regenerate) the report of a past period, as the schedules do',
     description:
@@ -199,6 +205,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/reports/:id.csv',
+    operationId: 'getReportCsv',
     tag: 'reports',
     summary: 'A stored report as CSV: one figure a line with its counts and changes',
     roles: READERS,
@@ -212,6 +219,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/reports/:id',
+    operationId: 'getReport',
     tag: 'reports',
     summary: 'A stored report: JSON, or `format=csv`, or `format=html` (a printable page with SVG charts)',
     roles: READERS,

@@ -8,6 +8,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
+import { nextYearCalendarNotice, type OperatorNotice } from '../db/policy';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { adminRoutes } from './admin';
@@ -19,6 +20,7 @@ import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
 import { TemporalCalls } from './temporal-calls';
 import { beforeDeadline } from '../platform/deadline';
+import { requestIdFrom, runWithRequest } from '../platform/request-context';
 import { importRoutes } from './import';
 import { Api } from './route';
 import { classificationRoutes } from './classification';
@@ -42,6 +44,17 @@ export interface AppDeps {
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
+  /** the clock of the calendar warning (tests set the date) */
+  now?: () => Date;
+}
+
+/**
+ * What an operator must act on although the service works (next year's calendar not loaded):
+ * listed by /readyz as warnings. Postgres being down is the readiness check's to report.
+ */
+async function operatorNotices(db: Database['db'], now: () => Date): Promise<OperatorNotice[]> {
+  const calendar = await nextYearCalendarNotice(db, now()).catch(() => undefined);
+  return calendar ? [calendar] : [];
 }
 
 /** How long /readyz waits for each dependency. */
@@ -55,20 +68,30 @@ const IDEMPOTENCY_LEASE_MARGIN_MS = 10_000;
 export function createApp(deps: AppDeps): Express {
   const { database, temporal, logger, metrics } = deps;
   const { db } = database;
+  const now = deps.now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  // created before the endpoints are declared; the request line asks it for a request's route template
+  let api: Api | undefined;
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.get('x-request-id'));
+    res.setHeader('X-Request-Id', requestId);
+    // the path as the client sent it (with /v1), without the query, which may hold personal data
+    const path = req.originalUrl.split('?')[0]!;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      // the template of the endpoint the path falls under, also when the request failed before it ran
+      const route = api?.templateOf(req.method, path) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       logger.info(
         {
+          requestId,
           method: req.method,
-          path: req.path,
+          path,
+          route,
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
           ticketId: res.locals.ticketId,
@@ -77,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
         'request',
       );
     });
-    next();
+    runWithRequest({ requestId }, next);
   });
 
   app.get('/healthz', (_req, res) => {
@@ -92,15 +115,21 @@ export function createApp(deps: AppDeps): Express {
         () => [name, 'unavailable'] as const,
       );
     };
-    const checks = await Promise.all([
+    const [checks, warnings] = await Promise.all([Promise.all([
       check('postgres', () => database.sql`select 1`),
       check('temporal', () => temporal.withDeadline(Date.now() + READINESS_CHECK_MS, () => temporal.workflowService.getSystemInfo({}))),
-    ]);
+    ]), operatorNotices(database.db, now)]);
     const ready = checks.every(([, s]) => s === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(checks) });
+    // a warning (e.g. next year's calendar not loaded) needs an operator but does not stop the service
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
+      checks: Object.fromEntries(checks),
+      ...(warnings.length ? { warnings } : {}),
+    });
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    const { contentType, body } = await metrics.scrape();
+    res.type(contentType).send(body);
   });
 
   const registry = new OpenAPIRegistry();
@@ -127,12 +156,12 @@ export function createApp(deps: AppDeps): Express {
     maxInFlight: deps.temporalMaxInFlight ?? 16,
     maxQueued: deps.temporalMaxQueued ?? 16,
   });
-  const api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
+  api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
   analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
-  supervisionRoutes(api, db);
+  supervisionRoutes(api, db, now);
   classificationRoutes(api, db);
   app.use('/v1', v1);
 

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { calendarOverrides, notifications, supervisionNotices, tickets } from '../db/schema';
-import { calendarOverridesOf, currentPolicy, loadCalendar, savePolicy } from '../db/policy';
+import { calendarOverridesOf, currentPolicy, loadCalendar, nextYearCalendarNotice, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
@@ -19,6 +19,9 @@ import { ticketSummaryView, toTicketSummary } from './views';
 const QUEUE_LIMIT = 200;
 
 const queueView = z.object({
+  notices: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .describe("what the center must act on beyond tickets: `calendar_next_year_missing` from 1 November until next year's holidays are loaded"),
   nearDue: z.array(ticketSummaryView).describe('yellow cards (临期), soonest due first'),
   overdue: z.array(ticketSummaryView).describe('red cards (逾期), longest overdue first'),
   returnRequests: z.array(ticketSummaryView).describe('退单 requests awaiting a decision, oldest first'),
@@ -32,10 +35,11 @@ const queueView = z.object({
     .describe("open tickets with a step Postgres refused as given (its text stored with U+FFFD, or the step left out): their trail marks it `recordError`; check it with the caller or unit"),
 });
 
-export function supervisionRoutes(api: Api, db: Db): void {
+export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new Date()): void {
   api.endpoint({
     method: 'get',
     path: '/v1/supervision/queue',
+    operationId: 'getSupervisionQueue',
     tag: 'supervision',
     summary: "The supervision center's work, most urgent first",
     roles: ['supervisor'],
@@ -63,13 +67,15 @@ export function supervisionRoutes(api: Api, db: Db): void {
         list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), tickets.triageBy),
         list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
       ]);
-      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps };
+      const calendar = await nextYearCalendarNotice(db, now());
+      return { notices: calendar ? [calendar] : [], nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps };
     },
   });
 
   api.endpoint({
     method: 'get',
     path: '/v1/calendar/due',
+    operationId: 'getDueTime',
     tag: 'calendar',
     summary: 'When a limit started at `from` ends, on the working-day calendar (Asia/Shanghai)',
     description: '"N working days" ends at the end (23:59:59.999 Asia/Shanghai) of the Nth working day after the start day.',
@@ -94,6 +100,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/policy',
+    operationId: 'getPolicy',
     tag: 'admin',
     summary: 'The policy in force: time limits per category, callback, return and extension windows, analytics weights',
     roles: ['admin', 'supervisor'],
@@ -103,6 +110,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'put',
     path: '/v1/admin/policy',
+    operationId: 'replacePolicy',
     tag: 'admin',
     summary: 'Replace the policy: a new version, applied to tickets dispatched from now on',
     roles: ['admin'],
@@ -118,6 +126,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/calendar',
+    operationId: 'getCalendar',
     tag: 'admin',
     summary: 'The calendar overrides (holidays and make-up working days) and the years the package covers',
     roles: ['admin', 'supervisor', 'agent'],
@@ -127,6 +136,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/calendar',
+    operationId: 'loadCalendarOverrides',
     tag: 'admin',
     summary: "Load days from the State Council's notice (国务院办公厅关于…部分节假日安排的通知): each day is set as a holiday or a working day",
     roles: ['admin'],
@@ -148,6 +158,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/calendar/:date',
+    operationId: 'deleteCalendarOverride',
     tag: 'admin',
     summary: 'Remove an override; the day follows the package data (or Monday–Friday) again',
     roles: ['admin'],
@@ -163,6 +174,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/notifications',
+    operationId: 'listNotifications',
     tag: 'admin',
     summary: "Notifications to units' webhooks, newest first; `status=failed` lists the undelivered",
     roles: ['admin', 'supervisor'],

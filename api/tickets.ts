@@ -63,7 +63,8 @@ import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
 import { idempotentResource } from './idempotency';
 import type { TemporalCalls } from './temporal-calls';
-import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { conflict, forbidden, fromTemporal, isUnavailable, notFound, unprocessable } from './errors';
+import { actionDuration } from '../platform/metrics';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
 
@@ -140,11 +141,29 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     return d;
   }
 
+  /** An action, timed by name and result (hotline_action_duration_seconds). */
+  async function act<A extends Acting>(
+    id: string,
+    principal: Principal,
+    idempotencyKey: string | undefined,
+    update: UpdateDefinition<TicketState, [A]>,
+    args: Omit<A, 'actor'>,
+  ): Promise<void> {
+    const timer = actionDuration.startTimer({ action: update.name });
+    try {
+      await sendAction(id, principal, idempotencyKey, update, args);
+      timer({ result: 'ok' });
+    } catch (err) {
+      timer({ result: fromTemporal(err)?.code ?? (isUnavailable(err) ? 'unavailable' : 'error') });
+      throw err;
+    }
+  }
+
   /**
    * Sends an action to the ticket's workflow and waits until it is applied and recorded.
    * The Idempotency-Key doubles as the update id, so Temporal too applies a repeat only once.
    */
-  async function act<A extends Acting>(
+  async function sendAction<A extends Acting>(
     id: string,
     principal: Principal,
     idempotencyKey: string | undefined,
@@ -181,6 +200,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/tickets',
+    operationId: 'createTicket',
     tag: 'tickets',
     summary: 'Receive a ticket (受理)',
     description:
@@ -232,6 +252,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/tickets',
+    operationId: 'listTickets',
     tag: 'tickets',
     summary: 'List tickets, newest first',
     description: 'A unit key sees only the tickets of its unit (primary or co-handling).',
@@ -263,6 +284,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/tickets/:id',
+    operationId: 'getTicket',
     tag: 'tickets',
     summary: 'A ticket with its full event trail',
     roles: READERS,
@@ -276,6 +298,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/tickets/:id/triage',
+    operationId: 'triageTicket',
     tag: 'tickets',
     summary: "The agent's classification and decision for a ticket in triage",
     roles: ['agent'],
@@ -297,10 +320,11 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   });
 
   const unitActions = [
-    { path: 'sign', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined, primaryOnly: true },
-    { path: 'progress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema, primaryOnly: false },
+    { path: 'sign', operationId: 'signTicket', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined, primaryOnly: true },
+    { path: 'progress', operationId: 'reportProgress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema, primaryOnly: false },
     {
       path: 'reply',
+      operationId: 'replyToTicket',
       summary: "The unit's completion reply (办结回复): the completion signal",
       update: replyUpdate,
       body: replySchema,
@@ -308,6 +332,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'return-request',
+      operationId: 'requestReturn',
       summary: "Ask to return a ticket that is not the unit's responsibility (退单), within the return window",
       update: returnRequestUpdate,
       body: returnRequestSchema,
@@ -315,6 +340,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'extension-request',
+      operationId: 'requestExtension',
       summary: 'Ask once for more working days (延期), up to the policy maximum',
       update: extensionRequestUpdate,
       body: extensionRequestSchema,
@@ -325,6 +351,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     api.endpoint({
       method: 'post',
       path: `/v1/tickets/:id/${a.path}`,
+      operationId: a.operationId,
       tag: 'unit actions',
       summary: a.summary,
       roles: ['unit'],
@@ -355,15 +382,17 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
 
   const centerActions: {
     path: string;
+    operationId: string;
     summary: string;
     roles: Role[];
     update: UpdateDefinition<TicketState, [Acting]>;
     body: z.ZodType;
     check?: (body: never, id: string) => Promise<void>;
   }[] = [
-    { path: 'callback', summary: 'The callback result (回访)', roles: ['agent'], update: callbackUpdate as never, body: callbackSchema },
+    { path: 'callback', operationId: 'recordCallback', summary: 'The callback result (回访)', roles: ['agent'], update: callbackUpdate as never, body: callbackSchema },
     {
       path: 'rehandle',
+      operationId: 'rehandleTicket',
       summary: 'Back to the unit after a dissatisfied callback (重办)',
       roles: ['supervisor'],
       update: rehandleUpdate as never,
@@ -371,6 +400,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'finalize',
+      operationId: 'finalizeTicket',
       summary: 'Close although the citizen is dissatisfied (终结), with a reason',
       roles: ['supervisor'],
       update: finalizeUpdate as never,
@@ -378,6 +408,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'return-decision',
+      operationId: 'decideReturn',
       summary: "Decide a unit's return request: approve re-dispatches to `unitId` with fresh deadlines; refuse sends it back, clock running",
       roles: ['supervisor'],
       update: returnDecisionUpdate as never,
@@ -386,14 +417,16 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'extension-decision',
+      operationId: 'decideExtension',
       summary: "Decide a unit's extension request: approve moves dueBy by the working days asked",
       roles: ['supervisor'],
       update: extensionDecisionUpdate as never,
       body: extensionDecisionSchema,
     },
-    { path: 'urge', summary: 'Urge the unit (催办/督办)', roles: ['supervisor'], update: urgeUpdate as never, body: urgeSchema },
+    { path: 'urge', operationId: 'urgeUnit', summary: 'Urge the unit (催办/督办)', roles: ['supervisor'], update: urgeUpdate as never, body: urgeSchema },
     {
       path: 'merge',
+      operationId: 'mergeTicket',
       summary: 'Merge a repeat report into an open ticket (并单); its caller is called back with that ticket',
       roles: ['supervisor', 'agent'],
       update: mergeUpdate as never,
@@ -405,6 +438,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     api.endpoint({
       method: 'post',
       path: `/v1/tickets/:id/${a.path}`,
+      operationId: a.operationId,
       tag: 'center actions',
       summary: a.summary,
       roles: a.roles,

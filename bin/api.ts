@@ -2,12 +2,12 @@
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { requireInfra } from './infra';
-import { installTemporalLogging } from '../platform/worker';
+import { installTemporalRuntime } from '../platform/worker';
 import { runApi, stopOnSignals } from '../platform/runtime';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-installTemporalLogging(logger);
+installTemporalRuntime(logger, { metricsBindAddress: config.temporalMetricsBindAddress });
 runApi(config, requireInfra(config), logger).then(
   (api) => stopOnSignals(logger, [api]),
   (err) => {

@@ -15,12 +15,12 @@ import { assertPortsFree, startPorts } from '../platform/ports';
 import { providePostgres } from '../platform/postgres';
 import { runApi, runWorker, stopOnSignals, type Running } from '../platform/runtime';
 import { startDevServer } from '../platform/temporal';
-import { installTemporalLogging } from '../platform/worker';
+import { installTemporalRuntime } from '../platform/worker';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalRuntime(logger, { metricsBindAddress: config.temporalMetricsBindAddress });
   // before anything starts: a taken port would make this installation talk to another one
   await assertPortsFree(startPorts(config));
   fs.mkdirSync(config.dataDir, { recursive: true });

@@ -31,6 +31,10 @@ export interface Config {
   temporalMaxInFlight: number;
   /** requests that may wait for their turn beyond those; more are shed at once with a 503 */
   temporalMaxQueued: number;
+  /** where the Temporal Core runtime serves the SDK's worker metrics (host:port); unset: off */
+  temporalMetricsBindAddress?: string;
+  /** port of a separate worker's /metrics (its domain counters); unset: none */
+  workerMetricsPort?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,5 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
     temporalMaxInFlight: Number(env.TEMPORAL_MAX_IN_FLIGHT ?? 16),
     temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 16),
+    temporalMetricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS || undefined,
+    workerMetricsPort: env.WORKER_METRICS_PORT ? Number(env.WORKER_METRICS_PORT) : undefined,
   };
 }

@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { maskPhone } from '../domain/ticket';
+import { currentRequest } from './request-context';
 
 export type Logger = pino.Logger;
 
@@ -12,6 +13,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     level,
     base: { service: 'hotline' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // the request being served, on every line written while serving it
+    mixin: () => {
+      const request = currentRequest();
+      return request ? { requestId: request.requestId } : {};
+    },
     formatters: {
       log(object) {
         return maskPhones(object) as Record<string, unknown>;

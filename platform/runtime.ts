@@ -12,7 +12,8 @@ import { migrateDatabase } from '../db/migrate';
 import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createMetrics } from './metrics';
+import { createMetrics, serveMetrics } from './metrics';
+import { nextYearCalendarNotice } from '../db/policy';
 import { assertPortsFree } from './ports';
 import { connectClient, ensureSearchAttributes } from './temporal';
 import { ensureReportSchedules } from './schedules';
@@ -47,7 +48,10 @@ export async function runApi(
     taskQueue: config.taskQueue,
     adminApiKey: config.adminApiKey,
     logger,
-    metrics: createMetrics(),
+    metrics: createMetrics({
+      database,
+      calendarNextYearMissing: () => nextYearCalendarNotice(database.db, new Date()).then((n) => n !== undefined),
+    }),
     bodyLimit: config.bodyLimit,
     actionTimeoutMs: config.actionTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -92,7 +96,9 @@ export async function runWorker(
   });
   const client = await connectClient(infra.temporalAddress, config.temporalNamespace);
   await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
+  const closeMetrics = config.workerMetricsPort === undefined ? undefined : await serveMetrics(config.workerMetricsPort, createMetrics());
   const done = worker.run().finally(async () => {
+    await closeMetrics?.();
     await connection.close();
     await database.close();
   });

@@ -24,11 +24,18 @@ export async function createTicketWorker(opts: {
 
 let runtimeInstalled = false;
 
+export interface TemporalTelemetry {
+  /** where the Core runtime serves the SDK's own worker metrics for Prometheus, e.g. 0.0.0.0:9464; unset: off */
+  metricsBindAddress?: string;
+}
+
 /**
- * Sends the Temporal SDK's own logs (worker, workflow `log`, core) through our JSON logger.
- * Must run before the first Temporal connection or server of the process.
+ * Installs the Temporal Core runtime of the process, once, before its first Temporal connection,
+ * worker or test server (the runtime cannot change afterwards): the SDK's own logs (worker,
+ * workflow `log`, and Core's native logs, forwarded instead of printed raw to the console) go
+ * through our JSON logger, and its worker metrics to a Prometheus endpoint when configured.
  */
-export function installTemporalLogging(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, telemetry: TemporalTelemetry = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
@@ -37,5 +44,11 @@ export function installTemporalLogging(logger: Logger): void {
       const { error, ...rest } = meta ?? {};
       logger[levels[level]]({ component: 'temporal', ...rest, ...(error ? { err: error } : {}) }, message);
     }),
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(telemetry.metricsBindAddress
+        ? { metrics: { prometheus: { bindAddress: telemetry.metricsBindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } }
+        : {}),
+    },
   });
 }

@@ -19,7 +19,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { loadDemoData } from '../../db/seed';
 import { createDatabaseIfMissing, withDatabase } from '../../platform/postgres';
 import { connectClient, ensureSearchAttributes } from '../../platform/temporal';
-import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
+import { createTicketWorker, installTemporalRuntime } from '../../platform/worker';
 import type { Client } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 
@@ -90,7 +90,7 @@ export async function startSystem(
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const address = opts.temporalAddress ?? inject('temporalAddress');
   const isolated = opts.isolated ? await isolatedInfra(address) : undefined;
   const databaseUrl = isolated?.databaseUrl ?? inject('databaseUrl');

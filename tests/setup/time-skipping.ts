@@ -22,7 +22,7 @@ import type { Actor, NewTicket } from '../../domain/ticket';
 import { ensureSearchAttributes, findOnPath } from '../../platform/temporal';
 import { TICKET_WORKFLOW } from '../../workflows/messages';
 import { createLogger } from '../../platform/logger';
-import { installTemporalLogging } from '../../platform/worker';
+import { installTemporalRuntime } from '../../platform/worker';
 import type { TicketWorkflowInput } from '../../workflows/ticket';
 
 /** The activities the ticket workflow calls, which the fakes stand in for. */
@@ -70,7 +70,7 @@ export async function createTimeSkippingEnv(
   /** the run's prebuilt bundle (tests/setup/bundle.ts) in tests; the history recorder bundles itself */
   workflows: { workflowBundle: { code: string } } | { workflowsPath: string },
 ) {
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const path = process.env.TEMPORAL_TEST_SERVER_PATH ?? findOnPath('temporal-test-server');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
