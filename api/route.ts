@@ -3,7 +3,7 @@
  * OpenAPI document, so /openapi.json cannot drift from what the server accepts.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { zodToOpenAPIRegistry, type OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../domain/zod';
 import { UNREADABLE_TEXT_MESSAGE, isReadableText, type Role } from '../domain/ticket';
 import { errorBody } from './views';
@@ -125,6 +125,8 @@ function acceptableInput(e: { body?: z.ZodType; query?: z.ZodType }): RequestHan
 export class Api {
   private readonly templates: { method: string; template: string; matches: MatchFunction<object> }[] = [];
   private readonly operationIds = new Set<string>();
+  /** each object schema under one component name, the first it was given */
+  private readonly components = new WeakMap<z.ZodType, z.ZodType>();
 
   constructor(
     readonly router: Router,
@@ -144,6 +146,21 @@ export class Api {
     return this.templates.find((t) => t.method === m && t.matches(path))?.template;
   }
 
+  /**
+   * An object schema as a named component (`#/components/schemas/<name>`), which client
+   * generators turn into a type of that name: the name given where the schema is defined
+   * (`.openapi('Ticket')`), else the first endpoint's (`CreateTicketRequest`).
+   */
+  private component(schema: z.ZodType, name: string): z.ZodType {
+    if (!(schema instanceof z.ZodObject) || zodToOpenAPIRegistry.get(schema)?._internal?.refId) return schema;
+    let named = this.components.get(schema);
+    if (!named) {
+      named = this.registry.register(name, schema);
+      this.components.set(schema, named);
+    }
+    return named;
+  }
+
   endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodType>(
     e: Endpoint<B, Q, R>,
   ): void {
@@ -153,6 +170,7 @@ export class Api {
     const openApiPath = e.path.replace(/:(\w+)/g, '{$1}');
     const params = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const status = e.status ?? 200;
+    const typeName = e.operationId[0]!.toUpperCase() + e.operationId.slice(1);
     const request: RouteConfig['request'] = {};
     const paramSchema = z.object(Object.fromEntries(params.map((p) => [p, e.params?.[p] ?? z.string()])));
     if (params.length) request.params = paramSchema;
@@ -160,11 +178,13 @@ export class Api {
     if (e.body) {
       request.body = {
         required: true,
-        content: { 'application/json': { schema: e.body, ...(e.examples?.body !== undefined ? { example: e.examples.body } : {}) } },
+        content: { 'application/json': { schema: this.component(e.body, `${typeName}Request`), ...(e.examples?.body !== undefined ? { example: e.examples.body } : {}) } },
       };
     }
     if (e.streamedBody) {
-      request.body = { required: true, content: Object.fromEntries(Object.entries(e.streamedBody).map(([type, schema]) => [type, { schema }])) };
+      // a streamed body's object schema is one record of the stream (a line of NDJSON)
+      const content = Object.entries(e.streamedBody).map(([type, schema]) => [type, { schema: this.component(schema, `${typeName}Record`) }]);
+      request.body = { required: true, content: Object.fromEntries(content) };
     }
     if (e.idempotent || e.headers) {
       request.headers = z.object({
@@ -186,7 +206,7 @@ export class Api {
           description: 'success',
           content: {
             [e.mediaType ?? 'application/json']: {
-              schema: e.response,
+              schema: this.component(e.response, `${typeName}Response`),
               ...(e.examples?.response !== undefined ? { example: e.examples.response } : {}),
             },
             ...Object.fromEntries(Object.entries(e.alsoProduces ?? {}).map(([type, schema]) => [type, { schema }])),
@@ -200,7 +220,10 @@ export class Api {
         ),
         // an endpoint's own answers (e.g. 202 of an asynchronous import) say more than the generic ones
         ...Object.fromEntries(
-          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [code, { description: r.description, content: { 'application/json': { schema: r.schema } } }]),
+          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [
+            code,
+            { description: r.description, content: { 'application/json': { schema: this.component(r.schema, `${typeName}${code}Response`) } } },
+          ]),
         ),
       },
     });

@@ -105,6 +105,22 @@ export interface TicketDeps {
   temporalCalls: TemporalCalls;
 }
 
+/** A real ticket of the demo city, for /docs: a complaint about night-time construction noise (建筑施工噪声). */
+export const NEW_TICKET_EXAMPLE = {
+  channel: 'phone',
+  caller: { name: '王女士', phone: '13837312345' },
+  content: '红旗区平原路与新中大道交叉口的工地每天夜里十一点以后还在施工，噪音很大，影响休息，请尽快处理。',
+  address: '新乡市红旗区平原路与新中大道交叉口',
+  regionCode: '410702',
+  classification: { type: 'complaint', topic: '050201', category: 'C' },
+} satisfies z.input<typeof newTicketSchema>;
+
+/** The agent's decision for a ticket in triage: dispatched to the unit the routing table gives. */
+export const TRIAGE_EXAMPLE = {
+  classification: { type: 'complaint', topic: '050201', category: 'C' },
+  disposition: { action: 'dispatch' },
+} satisfies z.input<typeof triageSchema>;
+
 export function ticketRoutes(api: Api, deps: TicketDeps): void {
   const { db, temporal, temporalCalls } = deps;
 
@@ -207,6 +223,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       'Starts the ticket workflow. With a disposition the agent answers, rejects or dispatches it at once; without one it waits in `triage`.',
     roles: ['agent'],
     body: newTicketSchema,
+    examples: { body: NEW_TICKET_EXAMPLE },
     response: ticketView,
     status: 201,
     idempotent: true,
@@ -303,6 +320,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     summary: "The agent's classification and decision for a ticket in triage",
     roles: ['agent'],
     body: triageSchema,
+    examples: { body: TRIAGE_EXAMPLE },
     response: ticketView,
     idempotent: true,
     handler: async ({ params, body, res }) => {

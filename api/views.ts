@@ -98,11 +98,13 @@ export const ticketSummaryView = z.object({
   dispatchedAt: iso.nullable(),
   signedAt: iso.nullable(),
   closedAt: iso.nullable(),
-});
+}).openapi('TicketSummary');
 
-export const ticketView = ticketSummaryView.extend({ events: z.array(eventView).describe('the audit trail, oldest first') });
+export const ticketView = ticketSummaryView
+  .extend({ events: z.array(eventView).describe('the audit trail, oldest first') })
+  .openapi('Ticket');
 
-export const ticketPage = z.object({ items: z.array(ticketSummaryView), nextCursor: z.string().nullable() });
+export const ticketPage = z.object({ items: z.array(ticketSummaryView), nextCursor: z.string().nullable() }).openapi('TicketPage');
 
 export const unitView = z.object({
   id: z.string(),
