@@ -1,5 +1,6 @@
-# One image for both processes of the hotline: `npm run start:api` and `npm run start:worker`.
-FROM node:20-bookworm-slim
+# One image for the hotline's processes: bin/api.ts, bin/worker.ts (and bin/demo-data.ts).
+# Node 24, the current LTS; the code also runs on Node 20.19+ (package.json engines).
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
@@ -8,5 +9,6 @@ COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 USER node
-EXPOSE 3000
-CMD ["npm", "run", "start:api"]
+EXPOSE 3000 9091 9464
+# node with tsx's loader directly, not through npm: SIGTERM reaches the process, which stops cleanly
+CMD ["node", "--import", "tsx", "bin/api.ts"]
