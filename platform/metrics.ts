@@ -13,6 +13,7 @@ import http from 'node:http';
 import client from 'prom-client';
 import type { Database } from '../db/client';
 import { OPEN_STATUSES } from '../domain/lifecycle';
+import { nextYearCalendarNotice } from '../db/policy';
 
 export const domainRegistry = new client.Registry();
 
@@ -104,8 +105,8 @@ async function openCounts(database: Database): Promise<OpenCount[]> {
 export interface MetricsOptions {
   /** the Postgres whose open tickets the gauges count; without it (unit tests) they are left out */
   database?: Database;
-  /** whether next year's working-day calendar is missing although it is due (platform/calendar-watch.ts) */
-  calendarNextYearMissing?: () => Promise<boolean>;
+  /** the clock of the next-year calendar gauge (tests set the date) */
+  now?: () => Date;
 }
 
 export function createMetrics(options: MetricsOptions = {}) {
@@ -118,7 +119,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const { database, calendarNextYearMissing } = options;
+  const { database, now = () => new Date() } = options;
   if (database) {
     let cached: { at: number; rows: Promise<OpenCount[]> } | undefined;
     const counts = () => {
@@ -131,9 +132,12 @@ export function createMetrics(options: MetricsOptions = {}) {
         help,
         labelNames,
         registers: [registry],
+        // Postgres unavailable or slow: the gauge keeps its last values rather than failing the scrape
         async collect() {
+          const rows = await counts().catch(() => undefined);
+          if (!rows) return;
           this.reset();
-          set(this, await counts());
+          set(this, rows);
         },
       });
     gauge('hotline_tickets_open', 'Open tickets now, by status and the level of their unit (none before dispatch)', ['status', 'level'], (g, rows) => {
@@ -145,14 +149,13 @@ export function createMetrics(options: MetricsOptions = {}) {
     gauge('hotline_tickets_near_due', 'Open tickets near their due time now (临期, yellow card) and not yet overdue, by unit level', ['level'], (g, rows) => {
       for (const [level, n] of sumBy(rows, 'near_due')) g.set({ level }, n);
     });
-  }
-  if (calendarNextYearMissing) {
     new client.Gauge({
       name: 'hotline_calendar_next_year_missing',
       help: "1 from 1 November on while the working-day calendar holds no data for next year (load the State Council's notice)",
       registers: [registry],
       async collect() {
-        this.set((await calendarNextYearMissing()) ? 1 : 0);
+        const notice = await nextYearCalendarNotice(database.db, now()).then((n) => n !== undefined, () => undefined);
+        if (notice !== undefined) this.set(notice ? 1 : 0);
       },
     });
   }

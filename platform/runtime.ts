@@ -13,7 +13,6 @@ import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMetrics, serveMetrics } from './metrics';
-import { nextYearCalendarNotice } from '../db/policy';
 import { assertPortsFree } from './ports';
 import { connectClient, ensureSearchAttributes } from './temporal';
 import { ensureReportSchedules } from './schedules';
@@ -48,10 +47,7 @@ export async function runApi(
     taskQueue: config.taskQueue,
     adminApiKey: config.adminApiKey,
     logger,
-    metrics: createMetrics({
-      database,
-      calendarNextYearMissing: () => nextYearCalendarNotice(database.db, new Date()).then((n) => n !== undefined),
-    }),
+    metrics: createMetrics({ database }),
     bodyLimit: config.bodyLimit,
     actionTimeoutMs: config.actionTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -156,7 +156,7 @@ describe('docker-compose.yml', () => {
       panels: { targets: { expr: string }[] }[];
     };
     const charted = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\b(hotline_[a-z_]+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1]!))));
-    const metrics = createMetrics({ database: {} as never, calendarNextYearMissing: async () => false });
+    const metrics = createMetrics({ database: {} as never });
     const registered = new Set([...metrics.registry.getMetricsAsArray(), ...domainRegistry.getMetricsAsArray()].map((m) => m.name));
     expect([...charted].filter((m) => !registered.has(m))).toEqual([]);
     // every domain metric is on the dashboard

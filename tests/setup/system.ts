@@ -85,6 +85,8 @@ export async function startSystem(
     temporalMaxQueued?: number;
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
+    /** the clock of the next-year calendar warning (readiness, metric, supervision queue) */
+    now?: () => Date;
   } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
@@ -115,7 +117,8 @@ export async function startSystem(
     taskQueue,
     adminApiKey: adminKey,
     logger,
-    metrics: createMetrics(),
+    metrics: createMetrics({ database, now: opts.now }),
+    now: opts.now,
     actionTimeoutMs: opts.actionTimeoutMs,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     maxSpooledImportBytes: opts.maxSpooledImportBytes,
