@@ -382,7 +382,8 @@ describe('operations', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/tickets', '/v1/tickets/{id}', '/v1/tickets/{id}/reply']));
     const create = doc.body.paths['/v1/tickets'].post.requestBody.content['application/json'].schema;
-    expect(JSON.stringify(create)).toContain('mayor_mailbox');
+    expect(create).toEqual({ $ref: '#/components/schemas/NewTicket' });
+    expect(JSON.stringify(doc.body.components.schemas.NewTicket)).toContain('mayor_mailbox');
     const docs = await sys.call('GET', '/docs');
     expect(docs.body).toContain('/openapi.json');
   });
