@@ -3,6 +3,7 @@
  * inline SVG bar charts (no scripts, fonts or other external assets, so it prints and archives
  * as one file). Both only present what the report holds.
  */
+import { shanghaiTime } from '../domain/time';
 import { RATE_FIGURES, type OverviewView, type RankingView, type ReportView } from '../domain/analytics-views';
 import { csvRow } from '../domain/csv';
 
@@ -256,7 +257,7 @@ export function reportHtml(r: ReportView): string {
     `<h3>${esc(title)} (${list.total})</h3>` +
     table(
       ['工单 ticket', '单位 unit', '诉求 topic', '受理 received', '时限 due', '回复 replied', '状态 status'],
-      list.tickets.map((t) => [t.id, t.unitId, t.topic, t.receivedAt.slice(0, 16), t.dueBy?.slice(0, 16) ?? '', t.repliedAt?.slice(0, 16) ?? '', t.status]),
+      list.tickets.map((t) => [t.id, t.unitId, t.topic, shanghaiTime(t.receivedAt), t.dueBy ? shanghaiTime(t.dueBy) : '', t.repliedAt ? shanghaiTime(t.repliedAt) : '', t.status]),
     );
   const hotspot = (list: ReportView['hotspots']['topics']) =>
     table(['key', '本期 count', '预期 expected', 'z', 'p', 'method'], list.map((h) => [h.key ?? '未分类', h.count, h.expected.toFixed(1), h.z.toFixed(1), h.pValue.toPrecision(2), h.method]));
@@ -265,7 +266,7 @@ export function reportHtml(r: ReportView): string {
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${esc(title)}</h1>
-<p>报告 ${esc(r.id)} · 生成于 generated ${esc(r.generatedAt)} · 政策版本 policy v${r.policyVersion} · 基本满意权重 ${o.basicallySatisfiedWeight}</p>
+<p>报告 ${esc(r.id)} · 生成于 generated ${esc(shanghaiTime(r.generatedAt))} · 政策版本 policy v${r.policyVersion} · 基本满意权重 ${o.basicallySatisfiedWeight}</p>
 <h2>总体情况 Overview</h2>
 <p>环比 compared with ${esc(o.monthOnMonthPeriod.firstDay)} – ${esc(o.monthOnMonthPeriod.lastDay)}; 同比 with ${esc(o.yearOnYearPeriod.firstDay)} – ${esc(o.yearOnYearPeriod.lastDay)}.
 峰值日 peak day: ${o.peakDay ? `${esc(o.peakDay.day)} (${o.peakDay.tickets})` : '—'}</p>
