@@ -157,7 +157,11 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     return d;
   }
 
-  /** An action, timed by name and result (hotline_action_duration_seconds). */
+  /**
+   * Sends an action to the ticket's workflow and waits until it is applied and recorded, timed by
+   * name and result (hotline_action_duration_seconds). The Idempotency-Key doubles as the update
+   * id, so Temporal too applies a repeat only once.
+   */
   async function act<A extends Acting>(
     id: string,
     principal: Principal,
@@ -165,42 +169,31 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     update: UpdateDefinition<TicketState, [A]>,
     args: Omit<A, 'actor'>,
   ): Promise<void> {
+    const updateId = idempotencyKey ? updateIdOf(principal, idempotencyKey) : undefined;
+    const apply = async () => {
+      try {
+        // a worker or a Temporal that does not answer turns into a 503 the client may retry (with
+        // the same Idempotency-Key, the update is applied once), rather than a request that hangs
+        await temporalCalls.run(() =>
+          temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          // a retry of an action that was applied, after which the workflow completed (e.g. a
+          // satisfied callback closed the ticket): the trail has the step this update made
+          if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
+          const closed = await closedTicket(id);
+          if (closed) throw conflict(`cannot ${update.name} a ticket in status '${closed.status}': it is closed`, closed.status);
+        }
+        throw err;
+      }
+    };
     const timer = actionDuration.startTimer({ action: update.name });
     try {
-      await sendAction(id, principal, idempotencyKey, update, args);
+      await apply();
       timer({ result: 'ok' });
     } catch (err) {
       timer({ result: fromTemporal(err)?.code ?? (isUnavailable(err) ? 'unavailable' : 'error') });
-      throw err;
-    }
-  }
-
-  /**
-   * Sends an action to the ticket's workflow and waits until it is applied and recorded.
-   * The Idempotency-Key doubles as the update id, so Temporal too applies a repeat only once.
-   */
-  async function sendAction<A extends Acting>(
-    id: string,
-    principal: Principal,
-    idempotencyKey: string | undefined,
-    update: UpdateDefinition<TicketState, [A]>,
-    args: Omit<A, 'actor'>,
-  ): Promise<void> {
-    const updateId = idempotencyKey ? updateIdOf(principal, idempotencyKey) : undefined;
-    try {
-      // a worker or a Temporal that does not answer turns into a 503 the client may retry (with
-      // the same Idempotency-Key, the update is applied once), rather than a request that hangs
-      await temporalCalls.run(() =>
-        temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        // a retry of an action that was applied, after which the workflow completed (e.g. a
-        // satisfied callback closed the ticket): the trail has the step this update made
-        if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
-        const closed = await closedTicket(id);
-        if (closed) throw conflict(`cannot ${update.name} a ticket in status '${closed.status}': it is closed`, closed.status);
-      }
       throw err;
     }
   }
