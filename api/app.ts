@@ -53,7 +53,9 @@ export interface AppDeps {
  * listed by /readyz as warnings. Postgres being down is the readiness check's to report.
  */
 async function operatorNotices(db: Database['db'], now: () => Date): Promise<OperatorNotice[]> {
-  const calendar = await nextYearCalendarNotice(db, now()).catch(() => undefined);
+  // bounded like the checks, so a frozen Postgres does not hold readiness past its deadline
+  const deadline = Date.now() + READINESS_CHECK_MS;
+  const calendar = await beforeDeadline(nextYearCalendarNotice(db, now()), deadline, new Error('postgres did not answer')).catch(() => undefined);
   return calendar ? [calendar] : [];
 }
 
