@@ -3,6 +3,8 @@
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# Chromium and CJK fonts print the HTML report to PDF (api/report-pdf.ts, CHROMIUM_PATH)
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # applied to node_modules by the postinstall script (patch-package)
 COPY patches ./patches

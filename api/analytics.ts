@@ -3,12 +3,14 @@
  * rankings, the interview list, hot spots, and the stored periodic reports. Everything reads
  * Postgres; only (re)generating a report goes through Temporal, like the schedules do.
  */
+import { reportLinkRefusal, signReportLink, type ReportLinkOptions } from './report-link';
+import { htmlToPdf } from './report-pdf';
 import { z } from '../domain/zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { currentPolicy } from '../db/policy';
 import { DEFAULT_REPEAT_MIN, hotspotFindings, interviews, monthlyRanking, overviewWithChanges } from '../db/analytics';
-import { findReport, listReports } from '../db/reports';
+import { findReport, listReports, reportNames } from '../db/reports';
 import { isoDaySchema, isoMonthSchema } from '../domain/calendar';
 import { hotspotBaseline, shanghaiDayRange } from '../domain/kpi';
 import { REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportIdSchema, reportRange } from '../domain/reports';
@@ -58,6 +60,9 @@ export interface AnalyticsDeps {
   temporal: Client;
   taskQueue: string;
   temporalCalls: TemporalCalls;
+  now: () => Date;
+  reportLinks: ReportLinkOptions;
+  chromiumPath: string;
 }
 
 export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
@@ -229,8 +234,51 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     handler: async ({ params, query, res }) => {
       const report = await stored(params.id!);
       if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${report.id}.csv`).send(reportCsv(report));
-      else if (query.format === 'html') res.type('html').send(reportHtml(report));
+      else if (query.format === 'html') res.type('html').send(reportHtml(report, await reportNames(db)));
       else return report;
+    },
+  });
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/reports/:id/link',
+    operationId: 'createReportLink',
+    tag: 'reports',
+    summary: 'A short-lived signed link that opens the report in a browser (HTML, or PDF with `format=pdf`) without an API key',
+    roles: READERS,
+    response: z.object({
+      url: z.string().describe('relative to the API; HTML by default, add `&format=pdf` for the PDF'),
+      expiresAt: z.string().describe('ISO 8601; REPORT_LINK_TTL_SECONDS after the link was made'),
+    }),
+    status: 201,
+    handler: async ({ params }) => {
+      const report = await stored(params.id!);
+      const { token, expiresAt } = signReportLink(deps.reportLinks, report.id, deps.now());
+      return { url: `/v1/reports/${encodeURIComponent(report.id)}/view?token=${token}`, expiresAt };
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/reports/:id/view',
+    operationId: 'viewReport',
+    tag: 'reports',
+    summary: 'The report opened through a signed link: HTML for a browser, or its PDF; no API key',
+    description: 'The link comes from `POST /v1/reports/{id}/link`. An expired or altered token is a 403.',
+    roles: READERS,
+    public: true,
+    query: z.object({ token: z.string().max(200), format: z.enum(['html', 'pdf']).default('html') }),
+    response: z.string().describe('the printable HTML page'),
+    mediaType: 'text/html',
+    alsoProduces: { 'application/pdf': z.string().describe('the same page printed to A4 by headless Chromium') },
+    handler: async ({ params, query, res }) => {
+      const refusal = reportLinkRefusal(deps.reportLinks, params.id!, query.token, deps.now());
+      if (refusal) throw new HttpError(403, 'link_refused', refusal, [{ path: 'token', message: refusal }]);
+      const html = reportHtml(await stored(params.id!), await reportNames(db));
+      // the token is in the URL: keep it out of referrers and caches
+      res.setHeader('Referrer-Policy', 'no-referrer').setHeader('Cache-Control', 'private, no-store');
+      if (query.format === 'pdf') res.type('application/pdf').send(await htmlToPdf(html, deps.chromiumPath));
+      else res.type('html').send(html);
     },
   });
 }

@@ -2,7 +2,9 @@
  * The Express application: auth, idempotency, the endpoints, the OpenAPI document and docs,
  * health, readiness and metrics. Built from its dependencies so tests run it in-process.
  */
+import crypto from 'node:crypto';
 import express, { type Express } from 'express';
+import type { ReportLinkOptions } from './report-link';
 import { rateLimit } from 'express-rate-limit';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
@@ -44,8 +46,12 @@ export interface AppDeps {
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
-  /** the clock of the calendar warning (tests set the date) */
+  /** the clock of the calendar warning and of signed report links (tests set the date) */
   now?: () => Date;
+  /** how report links are signed and how long they last (default: a key of this process, 15 minutes) */
+  reportLinks?: ReportLinkOptions;
+  /** the Chromium that prints reports to PDF */
+  chromiumPath?: string;
 }
 
 /**
@@ -139,10 +145,13 @@ export function createApp(deps: AppDeps): Express {
   registry.register('Error', errorBody);
   const v1 = express.Router();
   v1.use(jsonBody(deps.bodyLimit ?? '1mb'));
-  v1.use(authenticate(db, deps.adminApiKey));
+  const withKey = (guard: express.RequestHandler): express.RequestHandler => (req, res, next) =>
+    api!.isPublic(req.method, req.path) ? next() : guard(req, res, next);
+  // an endpoint opened by a signed link needs no key, and so has no key to count requests by
+  v1.use(withKey(authenticate(db, deps.adminApiKey)));
   // per API key, in this process's memory: with several API replicas each applies its own limit
   v1.use(
-    rateLimit({
+    withKey(rateLimit({
       windowMs: 60_000,
       limit: deps.rateLimitPerMinute ?? 600,
       keyGenerator: (_req, res) => res.locals.principal.id,
@@ -150,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
       legacyHeaders: false,
       handler: (_req, _res, next, options) =>
         next(new HttpError(429, 'rate_limited', `more than ${options.limit} requests a minute with this API key; retry later`)),
-    }),
+    })),
   );
   const actionTimeoutMs = deps.actionTimeoutMs ?? 30_000;
   const temporalCalls = new TemporalCalls(temporal, {
@@ -161,7 +170,15 @@ export function createApp(deps: AppDeps): Express {
   api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
-  analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
+  analyticsRoutes(api, {
+    db,
+    temporal,
+    taskQueue: deps.taskQueue,
+    temporalCalls,
+    now,
+    reportLinks: deps.reportLinks ?? { secret: crypto.randomBytes(32).toString('hex'), ttlSeconds: 900 },
+    chromiumPath: deps.chromiumPath ?? '/usr/bin/chromium',
+  });
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db, now);
   classificationRoutes(api, db);

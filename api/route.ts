@@ -47,6 +47,11 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   headers?: z.ZodObject;
   /** document the Idempotency-Key header */
   idempotent?: boolean;
+  /**
+   * Answers without an API key, for a browser following a link signed by the server (the
+   * handler checks the signature); `roles` then names who may ask for such a link.
+   */
+  public?: boolean;
   /** an example request body and response, shown by /docs and sent by its "Try it out" */
   examples?: { body?: unknown; response?: unknown };
 
@@ -123,7 +128,7 @@ function acceptableInput(e: { body?: z.ZodType; query?: z.ZodType }): RequestHan
 }
 
 export class Api {
-  private readonly templates: { method: string; template: string; matches: MatchFunction<object> }[] = [];
+  private readonly templates: { method: string; template: string; matches: MatchFunction<object>; public: boolean }[] = [];
   private readonly operationIds = new Set<string>();
   /** each object schema under one component name, the first it was given */
   private readonly components = new WeakMap<z.ZodType, z.ZodType>();
@@ -146,6 +151,12 @@ export class Api {
     return this.templates.find((t) => t.method === m && t.matches(path))?.template;
   }
 
+  /** Whether a request (its path below the mount path) is for an endpoint that needs no API key. */
+  isPublic(method: string, path: string): boolean {
+    const m = method.toLowerCase();
+    return this.templates.find((t) => t.method === m && t.matches(this.mountPath + path))?.public ?? false;
+  }
+
   /**
    * An object schema as a named component (`#/components/schemas/<name>`), which client
    * generators turn into a type of that name: the name given where the schema is defined
@@ -166,7 +177,7 @@ export class Api {
   ): void {
     if (this.operationIds.has(e.operationId)) throw new Error(`operationId ${e.operationId} is declared twice`);
     this.operationIds.add(e.operationId);
-    this.templates.push({ method: e.method, template: e.path, matches: match(e.path, { decode: false }) });
+    this.templates.push({ method: e.method, template: e.path, matches: match(e.path, { decode: false }), public: e.public ?? false });
     const openApiPath = e.path.replace(/:(\w+)/g, '{$1}');
     const params = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const status = e.status ?? 200;
@@ -199,7 +210,7 @@ export class Api {
       summary: e.summary,
       description: `${e.description ? e.description + '\n\n' : ''}Roles: ${e.roles.join(', ')}.`,
       tags: [e.tag],
-      security: [{ bearer: [] }],
+      security: e.public ? [] : [{ bearer: [] }],
       request,
       responses: {
         [status]: {
@@ -227,7 +238,7 @@ export class Api {
         ),
       },
     });
-    const guards = [requireRole(...e.roles), acceptableInput(e), ...(e.idempotent ? [this.idempotency] : [])];
+    const guards = [...(e.public ? [] : [requireRole(...e.roles)]), acceptableInput(e), ...(e.idempotent ? [this.idempotency] : [])];
     if (!e.path.startsWith(this.mountPath + '/')) throw new Error(`${e.path} is outside ${this.mountPath}`);
     this.router[e.method](e.path.slice(this.mountPath.length), ...guards, async (req: Request, res: Response) => {
       if (e.params) parse(paramSchema, req.params, 'path');

@@ -35,6 +35,11 @@ export interface Config {
   temporalMetricsBindAddress?: string;
   /** port of a separate worker's /metrics (its domain counters); unset: none */
   workerMetricsPort?: number;
+  /** key of the signature on report links; unset: a key of the process (links die with it) */
+  reportLinkSecret?: string;
+  reportLinkTtlSeconds: number;
+  /** the Chromium that prints reports to PDF */
+  chromiumPath: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 16),
     temporalMetricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS || undefined,
     workerMetricsPort: env.WORKER_METRICS_PORT ? Number(env.WORKER_METRICS_PORT) : undefined,
+    reportLinkSecret: env.REPORT_LINK_SECRET || undefined,
+    reportLinkTtlSeconds: Number(env.REPORT_LINK_TTL_SECONDS ?? 900),
+    chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   };
 }

@@ -3,6 +3,7 @@
  * Temporal. The separate entrypoints (bin/api.ts, bin/worker.ts) and the all-in-one embedded
  * start (bin/start.ts) share these.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { createApp } from '../api/app';
 import { purgeIdempotencyRecords } from '../api/idempotency';
@@ -53,6 +54,9 @@ export async function runApi(
     rateLimitPerMinute: config.rateLimitPerMinute,
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
+    // without a configured key, one of this process: its links do not open on another replica or after a restart
+    reportLinks: { secret: config.reportLinkSecret ?? crypto.randomBytes(32).toString('hex'), ttlSeconds: config.reportLinkTtlSeconds },
+    chromiumPath: config.chromiumPath,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

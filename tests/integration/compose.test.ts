@@ -32,6 +32,7 @@ const SECRETS = {
   POSTGRES_PASSWORD: 'pg-secret',
   ADMIN_API_KEY: 'hk_admin_compose_test_key_0123456789',
   WEBHOOK_SECRET: 'webhook-secret',
+  REPORT_LINK_SECRET: 'report-link-secret',
   PAYLOAD_ENCRYPTION_KEYS: 'compose-test-key',
   GRAFANA_ADMIN_PASSWORD: 'grafana-secret',
 };
@@ -125,6 +126,7 @@ describe('docker-compose.yml', () => {
       expect(env.PAYLOAD_ENCRYPTION_KEYS).toBe(SECRETS.PAYLOAD_ENCRYPTION_KEYS);
     }
     expect(services.api!.environment!.ADMIN_API_KEY).toBe(SECRETS.ADMIN_API_KEY);
+    expect(services.api!.environment!.REPORT_LINK_SECRET).toBe(SECRETS.REPORT_LINK_SECRET);
     expect(services.worker!.environment!.WEBHOOK_SECRET).toBe(SECRETS.WEBHOOK_SECRET);
     expect(services.grafana!.environment!.GF_SECURITY_ADMIN_PASSWORD).toBe(SECRETS.GRAFANA_ADMIN_PASSWORD);
   });
