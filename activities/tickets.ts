@@ -8,6 +8,7 @@ import { ticketEvents, tickets } from '../db/schema';
 import type { TicketState } from '../domain/lifecycle';
 import type { Actor } from '../domain/ticket';
 import type { Logger } from '../platform/logger';
+import { inSpan } from '../platform/tracing';
 import { classificationCorrections, classifierProposals, dispatches, ticketsReceived, timerLag } from '../platform/metrics';
 
 export interface TicketEvent {
@@ -27,7 +28,8 @@ export function createTicketActivities({ database, logger }: { database: Databas
     /** Appends one event to the trail and writes the ticket's state as it stands after it. */
     async recordEvent({ event, snapshot }: { event: TicketEvent; snapshot: TicketState }): Promise<void> {
       const row = ticketRow(snapshot);
-      const inserted = await db.transaction(async (tx) => {
+      // the Postgres write of the step, as a span of the activity's trace
+      const inserted = await inSpan('postgres: record ticket step', { 'ticket.id': event.ticketId, 'ticket.step': event.type }, () => db.transaction(async (tx) => {
         await tx
           .insert(tickets)
           .values(row)
@@ -42,7 +44,7 @@ export function createTicketActivities({ database, logger }: { database: Databas
           .values({ ...event, at: new Date(event.at) })
           .onConflictDoNothing()
           .returning({ seq: ticketEvents.seq });
-      });
+      }));
       // counted once per step: a retried write of a step already recorded inserts nothing
       if (inserted.length) countStep(event, snapshot);
       logger.info({ ticketId: event.ticketId, step: event.type, seq: event.seq, actor: event.actor.role }, 'ticket step recorded');

@@ -3,6 +3,8 @@
  * local server, else embedded; Temporal from TEMPORAL_ADDRESS, else a dev server with its UI
  * persisting in DATA_DIR; then the worker and the API in this process, with the demo city loaded.
  */
+// first: tracing patches http and express before anything loads them
+import './tracing';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,6 @@
 /** The Temporal worker, against the Postgres and Temporal named by DATABASE_URL and TEMPORAL_ADDRESS. */
+// first: tracing patches http and express before anything loads them
+import './tracing';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { requireInfra } from './infra';

@@ -40,6 +40,11 @@ export interface Config {
   reportLinkTtlSeconds: number;
   /** the Chromium that prints reports to PDF */
   chromiumPath: string;
+  /** OpenTelemetry traces: `otlp` sends them to otlpEndpoint; `none` (default) leaves them off */
+  tracesExporter: 'none' | 'otlp';
+  otlpEndpoint?: string;
+  /** the service name on this process's spans */
+  serviceName: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,5 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportLinkSecret: env.REPORT_LINK_SECRET || undefined,
     reportLinkTtlSeconds: Number(env.REPORT_LINK_TTL_SECONDS ?? 900),
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    tracesExporter: env.OTEL_TRACES_EXPORTER === 'otlp' ? 'otlp' : 'none',
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    serviceName: env.OTEL_SERVICE_NAME ?? 'hotline',
   };
 }

@@ -2,6 +2,8 @@
  * Temporal plumbing: finding the CLI, starting the embedded dev server, registering the ticket
  * search attributes on any server, and connecting clients.
  */
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { currentTracing } from './tracing';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, defaultGrpcRetryOptions, isGrpcServiceError, makeGrpcRetryInterceptor } from '@temporalio/client';
@@ -90,7 +92,9 @@ export async function startDevServer(options: {
 
 export async function connectClient(address: string, namespace: string): Promise<Client> {
   const connection = await Connection.connect({ address, interceptors: [retryWithinDeadline] });
-  return new Client({ connection, namespace });
+  // with tracing on, a workflow start or update carries the request's trace in its Temporal headers
+  const interceptors = currentTracing() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  return new Client({ connection, namespace, interceptors });
 }
 
 type GrpcInterceptor = ReturnType<typeof makeGrpcRetryInterceptor>;

@@ -1,5 +1,8 @@
 /** The Temporal worker that runs ticket workflows and their activities. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { currentTracing } from './tracing';
 import type { Logger } from './logger';
 import { createActivities, type ActivityDeps } from '../activities';
 
@@ -12,11 +15,23 @@ export async function createTicketWorker(opts: {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
+  const tracing = currentTracing();
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    // with tracing on: the workflow's spans (exported through a sink, as workflow code does no
+    // I/O) and each activity's, continuing the trace of the request that started or updated it
+    ...(tracing
+      ? {
+          interceptors: {
+            ...(opts.workflowBundle ? {} : { workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] }),
+            activity: [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+          },
+          sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+        }
+      : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

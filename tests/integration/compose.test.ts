@@ -6,9 +6,12 @@
  * they are ready, and stopped as compose stops them (SIGTERM), cleanly.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import { NEW_TICKET_EXAMPLE } from '../../api/tickets';
 import { domainRegistry } from '../../platform/metrics';
 import { createMetrics } from '../../platform/metrics';
 import { eventually } from '../setup/eventually';
@@ -174,6 +177,9 @@ describe("the API and worker run with compose's command and environment", () => 
   let apiUrl: string;
   let workerMetrics: string;
   let sdkMetrics: string;
+  /** the spans the processes export, as an OTLP/HTTP collector receives them: [service, trace id, span name] */
+  const spans: [string, string, string][] = [];
+  let collector: http.Server;
 
   /** A service's command and environment, with Postgres, Temporal and the ports this machine gives. */
   function asCompose(name: 'api' | 'worker', overrides: Record<string, string>): Proc {
@@ -191,18 +197,33 @@ describe("the API and worker run with compose's command and environment", () => 
   }
 
   beforeAll(async () => {
+    collector = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const sent = JSON.parse(body) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { traceId: string; name: string }[] }[] }[] };
+        for (const rs of sent.resourceSpans) {
+          const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+          for (const ss of rs.scopeSpans) for (const span of ss.spans) spans.push([service, span.traceId, span.name]);
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const traces = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` };
     const [port, metricsPort, sdkPort] = [await freePort(), await freePort(), await freePort()];
     apiUrl = `http://127.0.0.1:${port}`;
     workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     sdkMetrics = `http://127.0.0.1:${sdkPort}/metrics`;
-    api = asCompose('api', { PORT: String(port) });
-    worker = asCompose('worker', { WORKER_METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${sdkPort}` });
+    api = asCompose('api', { ...traces, PORT: String(port) });
+    worker = asCompose('worker', { ...traces, WORKER_METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${sdkPort}` });
     worker.start();
     api.start();
   });
   afterAll(async () => {
     await api?.stop().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
+    await new Promise((resolve) => collector?.close(resolve));
   });
 
   it('become ready, serve their metrics, and answer with request ids and /v1 route labels', async () => {
@@ -225,6 +246,26 @@ describe("the API and worker run with compose's command and environment", () => 
     expect(metrics).not.toMatch(/route="\/tickets/);
     const line = await eventually('the request line', () => output.api!.map(json).find((l) => l?.requestId === 'req-compose-1'), (l) => l !== undefined);
     expect(line).toMatchObject({ msg: 'request', path: '/v1/tickets/T-1/sign', route: '/v1/tickets/:id/sign', status: 401 });
+  });
+
+  it('trace a ticket from the API request through Temporal to the activity and its Postgres write', async () => {
+    const admin = { authorization: `Bearer ${SECRETS.ADMIN_API_KEY}`, 'content-type': 'application/json' };
+    const key = await fetch(`${apiUrl}/v1/admin/api-keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'compose agent', role: 'agent' }) });
+    expect(key.status).toBe(201);
+    const agent = { authorization: `Bearer ${((await key.json()) as { key: string }).key}`, 'content-type': 'application/json' };
+    const created = await fetch(`${apiUrl}/v1/tickets`, { method: 'POST', headers: agent, body: JSON.stringify(NEW_TICKET_EXAMPLE) });
+    expect(created.status).toBe(201);
+    const trace = await eventually(
+      'the spans of one trace from the API to the worker',
+      () => {
+        const start = spans.find(([service, , name]) => service === 'hotline-api' && name.startsWith('StartWorkflow'));
+        const inTrace = spans.filter(([, traceId]) => traceId === start?.[1]);
+        return inTrace.map(([service, , name]) => `${service} ${name}`);
+      },
+      (names) => ['hotline-api POST', 'hotline-worker RunActivity:recordEvent', 'hotline-worker postgres: record ticket step'].every((n) => names.some((x) => x.startsWith(n))),
+      { timeoutMs: 40_000, intervalMs: 500 },
+    );
+    expect(trace).toEqual(expect.arrayContaining(['hotline-worker RunActivity:intake']));
   });
 
   it('stop on SIGTERM with exit code 0, every line JSON and none above info', async () => {
