@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { maskPhone } from '../domain/ticket';
-import { currentRequest } from './request-context';
+import { logContext } from './request-context';
 
 export type Logger = pino.Logger;
 
@@ -13,11 +13,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     level,
     base: { service: 'hotline' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    // the request being served, on every line written while serving it
-    mixin: () => {
-      const request = currentRequest();
-      return request ? { requestId: request.requestId } : {};
-    },
+    // the request being served (and its trace), on every line written while serving it
+    mixin: logContext,
     formatters: {
       log(object) {
         return maskPhones(object) as Record<string, unknown>;

@@ -266,6 +266,10 @@ describe("the API and worker run with compose's command and environment", () => 
       { timeoutMs: 40_000, intervalMs: 500 },
     );
     expect(trace).toEqual(expect.arrayContaining(['hotline-worker RunActivity:intake']));
+    // the worker's log lines of the ticket's steps carry the trace id of the request that created it
+    const traceIds = new Set(spans.filter(([service, , name]) => service === 'hotline-api' && name.startsWith('StartWorkflow')).map(([, id]) => id));
+    const stepLines = output.worker!.map(json).filter((l) => l?.msg === 'ticket step recorded');
+    expect(stepLines.some((l) => traceIds.has(l!.traceId))).toBe(true);
   });
 
   it('stop on SIGTERM with exit code 0, every line JSON and none above info', async () => {
