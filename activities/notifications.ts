@@ -13,6 +13,7 @@ import { notifications, units } from '../db/schema';
 import { signingSecrets } from '../db/webhook-secrets';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature';
 import type { WebhookDeliveryPolicy } from '../platform/config';
+import { webhookDeliveries } from '../platform/metrics';
 import type { ActivityDeps } from './index';
 
 export type NotificationKind =
@@ -94,9 +95,11 @@ export function createNotificationActivities({ database, logger, secretBox, webh
     if ('undeliverable' in target) {
       if (target.undeliverable === 'no_webhook') {
         await db.update(notifications).set({ status: 'no_webhook', lastError: null }).where(and(eq(notifications.id, id), eq(notifications.status, 'pending')));
+        webhookDeliveries.inc({ kind: n.kind, result: 'no_webhook' });
         return 'no_webhook';
       }
       await markFailed(id, target.undeliverable);
+      webhookDeliveries.inc({ kind: n.kind, result: 'failed' });
       return 'failed';
     }
     const body = JSON.stringify({ id: n.id, kind: n.kind, ticketId: n.ticketId, unitId: n.unitId, ...(n.payload as Record<string, unknown>) });
@@ -124,6 +127,7 @@ export function createNotificationActivities({ database, logger, secretBox, webh
         ...(error ? {} : { status: 'delivered', deliveredAt: now }),
       })
       .where(eq(notifications.id, id));
+    webhookDeliveries.inc({ kind: n.kind, result: error ? 'failed' : 'delivered' });
     if (error) {
       logger.warn({ notificationId: id, ticketId: n.ticketId, target: n.targetId, kind: n.kind, error }, 'webhook delivery failed');
       throw ApplicationFailure.retryable(`webhook of ${n.targetKind} ${n.targetId} failed: ${error}`, 'WebhookFailed');

@@ -8,6 +8,8 @@ import { ticketEvents, tickets } from '../db/schema';
 import type { TicketState } from '../domain/lifecycle';
 import type { Actor } from '../domain/ticket';
 import type { Logger } from '../platform/logger';
+import { inSpan } from '../platform/tracing';
+import { classificationCorrections, classifierProposals, dispatches, ticketsReceived, timerLag } from '../platform/metrics';
 
 export interface TicketEvent {
   ticketId: string;
@@ -26,7 +28,8 @@ export function createTicketActivities({ database, logger }: { database: Databas
     /** Appends one event to the trail and writes the ticket's state as it stands after it. */
     async recordEvent({ event, snapshot }: { event: TicketEvent; snapshot: TicketState }): Promise<void> {
       const row = ticketRow(snapshot);
-      await db.transaction(async (tx) => {
+      // the Postgres write of the step, as a span of the activity's trace
+      const inserted = await inSpan('postgres: record ticket step', { 'ticket.id': event.ticketId, 'ticket.step': event.type }, () => db.transaction(async (tx) => {
         await tx
           .insert(tickets)
           .values(row)
@@ -36,14 +39,48 @@ export function createTicketActivities({ database, logger }: { database: Databas
             // a retried or late step never moves the row backwards
             setWhere: sql`${tickets.lastEventSeq} < ${row.lastEventSeq}`,
           });
-        await tx
+        return tx
           .insert(ticketEvents)
           .values({ ...event, at: new Date(event.at) })
-          .onConflictDoNothing();
-      });
+          .onConflictDoNothing()
+          .returning({ seq: ticketEvents.seq });
+      }));
+      // counted once per step: a retried write of a step already recorded inserts nothing
+      if (inserted.length) countStep(event, snapshot);
       logger.info({ ticketId: event.ticketId, step: event.type, seq: event.seq, actor: event.actor.role }, 'ticket step recorded');
     },
   };
+}
+
+/** The domain metrics a recorded step stands for (platform/metrics.ts). */
+export function countStep(event: TicketEvent, snapshot: TicketState): void {
+  const { data } = event;
+  if (event.actor.role === 'system' && typeof data.deadline === 'string') {
+    // a deadline's step: how long after its point the worker got to it
+    timerLag.observe({ step: event.type }, Math.max(0, Date.parse(event.at) - Date.parse(data.deadline)) / 1000);
+  }
+  switch (event.type) {
+    case 'received':
+      ticketsReceived.inc({ channel: snapshot.channel });
+      break;
+    case 'proposed': {
+      const p = snapshot.proposal;
+      const outcome = p?.outOfScope.value ? 'out_of_scope' : p?.knowledgeBase ? 'knowledge_base' : p?.route ? 'routed' : 'unrouted';
+      classifierProposals.inc({ outcome });
+      break;
+    }
+    case 'dispatched':
+      dispatches.inc({ mode: event.actor.role === 'system' ? 'auto' : 'agent' });
+      break;
+    case 'classified': {
+      const proposed = snapshot.proposal?.classification;
+      if (data.source !== 'agent' || !proposed) break;
+      for (const field of ['type', 'topic', 'category'] as const) {
+        if (data[field] !== proposed[field]) classificationCorrections.inc({ field });
+      }
+      break;
+    }
+  }
 }
 
 function date(iso: string | undefined): Date | null {

@@ -60,6 +60,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/units',
+    operationId: 'createUnit',
     tag: 'admin',
     summary: 'Create a unit',
     roles: ['admin'],
@@ -86,6 +87,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/units',
+    operationId: 'listUnits',
     tag: 'admin',
     summary: 'All units',
     roles: ['admin', 'supervisor', 'agent'],
@@ -96,6 +98,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/units/:unitId',
+    operationId: 'getUnit',
     tag: 'admin',
     summary: 'One unit',
     roles: ['admin', 'supervisor', 'agent'],
@@ -110,6 +113,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'patch',
     path: '/v1/admin/units/:unitId',
+    operationId: 'updateUnit',
     tag: 'admin',
     summary: 'Change a unit',
     roles: ['admin'],
@@ -131,6 +135,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/api-keys',
+    operationId: 'createApiKey',
     tag: 'admin',
     summary: 'Create an API key; the key is shown only in this response',
     roles: ['admin'],
@@ -164,6 +169,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/api-keys',
+    operationId: 'listApiKeys',
     tag: 'admin',
     summary: 'All API keys (never the keys themselves)',
     roles: ['admin'],
@@ -174,6 +180,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/api-keys/:keyId',
+    operationId: 'revokeApiKey',
     tag: 'admin',
     summary: 'Revoke an API key',
     roles: ['admin'],
@@ -191,6 +198,7 @@ export function adminRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/audit',
+    operationId: 'listAdminAudit',
     tag: 'admin',
     summary: 'The audit trail of administration, newest first: who changed which unit (its webhook secret included), key, topic, routing rule, knowledge-base entry, policy or calendar day, or redelivered which notification, when, and how it looked before and after',
     description: 'Append-only; written in the same transaction as each change. Secrets (API keys, their hashes, webhook secrets) never appear: they read `[redacted]`, or `[redacted: changed]` where the change set or rotated one.',

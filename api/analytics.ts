@@ -3,12 +3,14 @@
  * rankings, the interview list, hot spots, and the stored periodic reports. Everything reads
  * Postgres; only (re)generating a report goes through Temporal, like the schedules do.
  */
+import { reportLinkRefusal, signReportLink, type ReportLinkOptions } from './report-link';
+import { htmlToPdf } from './report-pdf';
 import { z } from '../domain/zod';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { currentPolicy } from '../db/policy';
 import { DEFAULT_REPEAT_MIN, hotspotFindings, interviews, monthlyRanking, overviewWithChanges } from '../db/analytics';
-import { findReport, listReports } from '../db/reports';
+import { findReport, listReports, reportNames } from '../db/reports';
 import { isoDaySchema, isoMonthSchema } from '../domain/calendar';
 import { hotspotBaseline, shanghaiDayRange } from '../domain/kpi';
 import { REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportIdSchema, reportRange } from '../domain/reports';
@@ -59,6 +61,9 @@ export interface AnalyticsDeps {
   temporal: Client;
   taskQueue: string;
   temporalCalls: TemporalCalls;
+  now: () => Date;
+  reportLinks: ReportLinkOptions;
+  chromiumPath: string;
 }
 
 export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
@@ -67,6 +72,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/overview',
+    operationId: 'getAnalyticsOverview',
     tag: 'analytics',
     summary: 'Every figure of a period, with its counts, month-on-month (环比) and year-on-year (同比) change',
     description:
@@ -85,6 +91,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/rankings',
+    operationId: 'getRankings',
     tag: 'analytics',
     summary: 'The composite ranking (综合排名) of a month in volume groups, with the components, red and black lists',
     description: 'Units (or counties) are scored on their dispatched tickets due in the month; weights, group threshold and list size are policy.',
@@ -101,6 +108,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/interviews',
+    operationId: 'getInterviews',
     tag: 'analytics',
     summary: 'Units in the bottom of their group for consecutive months up to `month` (约谈), with their scores',
     roles: READERS,
@@ -115,6 +123,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/analytics/hotspots',
+    operationId: 'getHotspots',
     tag: 'analytics',
     summary: 'Early warning (热点预警): topics and districts whose volume jumps, place clusters, repeat callers',
     description: 'Each topic and district is compared with its own daily counts over the policy’s baseline days before `from`.',
@@ -135,6 +144,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/reports',
+    operationId: 'listReports',
     tag: 'reports',
     summary: 'Stored periodic reports (日报, 周报, 月报, 年报), newest period first',
     roles: READERS,
@@ -155,6 +165,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/reports',
+    operationId: 'createReport',
     tag: 'reports',
     summary: 'Generate (or regenerate) the report of a past period, as the schedules do',
     description:
@@ -201,6 +212,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/reports/:id.csv',
+    operationId: 'getReportCsv',
     tag: 'reports',
     summary: 'A stored report as CSV: one figure a line with its counts and changes',
     roles: READERS,
@@ -214,6 +226,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/reports/:id',
+    operationId: 'getReport',
     tag: 'reports',
     summary: 'A stored report: JSON, or `format=csv`, or `format=html` (a printable page with SVG charts)',
     roles: READERS,
@@ -223,8 +236,52 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     handler: async ({ params, query, res }) => {
       const report = await stored(params.id!, res.locals.principal.role);
       if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${report.id}.csv`).send(reportCsv(report));
-      else if (query.format === 'html') res.type('html').send(reportHtml(report));
+      else if (query.format === 'html') res.type('html').send(reportHtml(report, await reportNames(db)));
       else return report;
+    },
+  });
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/reports/:id/link',
+    operationId: 'createReportLink',
+    tag: 'reports',
+    summary: 'A short-lived signed link that opens the report in a browser (HTML, or PDF with `format=pdf`) without an API key',
+    roles: READERS,
+    response: z.object({
+      url: z.string().describe('relative to the API; HTML by default, add `&format=pdf` for the PDF'),
+      expiresAt: z.string().describe('ISO 8601; REPORT_LINK_TTL_SECONDS after the link was made'),
+    }),
+    status: 201,
+    handler: async ({ params, res }) => {
+      const report = await stored(params.id!, res.locals.principal.role);
+      const { token, expiresAt } = signReportLink(deps.reportLinks, report.id, deps.now());
+      return { url: `/v1/reports/${encodeURIComponent(report.id)}/view?token=${token}`, expiresAt };
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/reports/:id/view',
+    operationId: 'viewReport',
+    tag: 'reports',
+    summary: 'The report opened through a signed link: HTML for a browser, or its PDF; no API key',
+    description: 'The link comes from `POST /v1/reports/{id}/link`. An expired or altered token is a 403.',
+    roles: READERS,
+    public: true,
+    query: z.object({ token: z.string().max(200), format: z.enum(['html', 'pdf']).default('html') }),
+    response: z.string().describe('the printable HTML page'),
+    mediaType: 'text/html',
+    alsoProduces: { 'application/pdf': z.string().describe('the same page printed to A4 by headless Chromium') },
+    handler: async ({ params, query, res }) => {
+      const refusal = reportLinkRefusal(deps.reportLinks, params.id!, query.token, deps.now());
+      if (refusal) throw new HttpError(403, 'link_refused', refusal, [{ path: 'token', message: refusal }]);
+      // every role sees a report's personal data alike (domain/privacy.ts): masked
+      const html = reportHtml(await stored(params.id!, 'supervisor'), await reportNames(db));
+      // the token is in the URL: keep it out of referrers and caches
+      res.setHeader('Referrer-Policy', 'no-referrer').setHeader('Cache-Control', 'private, no-store');
+      if (query.format === 'pdf') res.type('application/pdf').send(await htmlToPdf(html, deps.chromiumPath));
+      else res.type('html').send(html);
     },
   });
 }

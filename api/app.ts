@@ -4,11 +4,13 @@
  */
 import crypto from 'node:crypto';
 import express, { type Express } from 'express';
+import type { ReportLinkOptions } from './report-link';
 import { rateLimit } from 'express-rate-limit';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
+import { nextYearCalendarNotice, type OperatorNotice } from '../db/policy';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import type { SecretBox } from '../platform/secret-box';
@@ -21,6 +23,7 @@ import { errorHandler, HttpError } from './errors';
 import { idempotency } from './idempotency';
 import { TemporalCalls } from './temporal-calls';
 import { beforeDeadline } from '../platform/deadline';
+import { requestIdFrom, runWithRequest } from '../platform/request-context';
 import { importRoutes } from './import';
 import { notificationRoutes } from './notifications';
 import { Api } from './route';
@@ -52,6 +55,23 @@ export interface AppDeps {
   temporalMaxQueued?: number;
   /** the Temporal UI's codec server (api/codec.ts), with the installation's payload keys */
   codec?: CodecServerOptions;
+  /** the clock of the calendar warning and of signed report links (tests set the date) */
+  now?: () => Date;
+  /** how report links are signed and how long they last (default: a key of this process, 15 minutes) */
+  reportLinks?: ReportLinkOptions;
+  /** the Chromium that prints reports to PDF */
+  chromiumPath?: string;
+}
+
+/**
+ * What an operator must act on although the service works (next year's calendar not loaded):
+ * listed by /readyz as warnings. Postgres being down is the readiness check's to report.
+ */
+async function operatorNotices(db: Database['db'], now: () => Date): Promise<OperatorNotice[]> {
+  // bounded like the checks, so a frozen Postgres does not hold readiness past its deadline
+  const deadline = Date.now() + READINESS_CHECK_MS;
+  const calendar = await beforeDeadline(nextYearCalendarNotice(db, now()), deadline, new Error('postgres did not answer')).catch(() => undefined);
+  return calendar ? [calendar] : [];
 }
 
 /** How long /readyz waits for each dependency. */
@@ -65,35 +85,42 @@ const IDEMPOTENCY_LEASE_MARGIN_MS = 10_000;
 export function createApp(deps: AppDeps): Express {
   const { database, temporal, logger, metrics } = deps;
   const { db } = database;
+  const now = deps.now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  // created before the endpoints are declared; the request line asks it for a request's route template
+  let api: Api | undefined;
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     // a client's own request id when it is a plain token, so its logs and ours (and the audit
     // of an admin change) can be matched; else one of ours
-    const given = req.get('x-request-id');
-    res.locals.requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-    res.set('X-Request-Id', res.locals.requestId);
+    const requestId = requestIdFrom(req.get('x-request-id'));
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    // the path as the client sent it (with /v1), without the query, which may hold personal data
+    const path = req.originalUrl.split('?')[0]!;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      // the template of the endpoint the path falls under, also when the request failed before it ran
+      const route = api?.templateOf(req.method, path) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       logger.info(
         {
+          requestId,
           method: req.method,
-          path: req.path,
+          path,
+          route,
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
           ticketId: res.locals.ticketId,
           principal: res.locals.principal?.id,
-          requestId: res.locals.requestId,
         },
         'request',
       );
     });
-    next();
+    runWithRequest({ requestId }, next);
   });
 
   app.get('/healthz', (_req, res) => {
@@ -108,15 +135,21 @@ export function createApp(deps: AppDeps): Express {
         () => [name, 'unavailable'] as const,
       );
     };
-    const checks = await Promise.all([
+    const [checks, warnings] = await Promise.all([Promise.all([
       check('postgres', () => database.sql`select 1`),
       check('temporal', () => temporal.withDeadline(Date.now() + READINESS_CHECK_MS, () => temporal.workflowService.getSystemInfo({}))),
-    ]);
+    ]), operatorNotices(database.db, now)]);
     const ready = checks.every(([, s]) => s === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(checks) });
+    // a warning (e.g. next year's calendar not loaded) needs an operator but does not stop the service
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
+      checks: Object.fromEntries(checks),
+      ...(warnings.length ? { warnings } : {}),
+    });
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    const { contentType, body } = await metrics.scrape();
+    res.type(contentType).send(body);
   });
 
   if (deps.codec) app.use('/codec', codecRoutes(db, deps.adminApiKey, deps.codec));
@@ -126,10 +159,13 @@ export function createApp(deps: AppDeps): Express {
   registry.register('Error', errorBody);
   const v1 = express.Router();
   v1.use(jsonBody(deps.bodyLimit ?? '1mb'));
-  v1.use(authenticate(db, deps.adminApiKey));
+  const withKey = (guard: express.RequestHandler): express.RequestHandler => (req, res, next) =>
+    api!.isPublic(req.method, req.path) ? next() : guard(req, res, next);
+  // an endpoint opened by a signed link needs no key, and so has no key to count requests by
+  v1.use(withKey(authenticate(db, deps.adminApiKey)));
   // per API key, in this process's memory: with several API replicas each applies its own limit
   v1.use(
-    rateLimit({
+    withKey(rateLimit({
       windowMs: 60_000,
       limit: deps.rateLimitPerMinute ?? 600,
       keyGenerator: (_req, res) => res.locals.principal.id,
@@ -137,7 +173,7 @@ export function createApp(deps: AppDeps): Express {
       legacyHeaders: false,
       handler: (_req, _res, next, options) =>
         next(new HttpError(429, 'rate_limited', `more than ${options.limit} requests a minute with this API key; retry later`)),
-    }),
+    })),
   );
   const actionTimeoutMs = deps.actionTimeoutMs ?? 30_000;
   const temporalCalls = new TemporalCalls(temporal, {
@@ -145,12 +181,20 @@ export function createApp(deps: AppDeps): Express {
     maxInFlight: deps.temporalMaxInFlight ?? 16,
     maxQueued: deps.temporalMaxQueued ?? 16,
   });
-  const api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
+  api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
   ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
-  analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
+  analyticsRoutes(api, {
+    db,
+    temporal,
+    taskQueue: deps.taskQueue,
+    temporalCalls,
+    now,
+    reportLinks: deps.reportLinks ?? { secret: crypto.randomBytes(32).toString('hex'), ttlSeconds: 900 },
+    chromiumPath: deps.chromiumPath ?? '/usr/bin/chromium',
+  });
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
-  supervisionRoutes(api, db);
+  supervisionRoutes(api, db, now);
   notificationRoutes(api, {
     db,
     temporal,

@@ -51,6 +51,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/classify',
+    operationId: 'classifyText',
     tag: 'classification',
     summary: "The classifier's proposal for a text, without creating a ticket",
     description: 'Type, topic, urgency category, region, out-of-scope, confidences, a knowledge-base answer when one fits, and the route.',
@@ -67,6 +68,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/topics',
+    operationId: 'listTopics',
     tag: 'admin',
     summary: 'The topic taxonomy (major / middle / minor codes)',
     roles: ['admin', 'supervisor', 'agent'],
@@ -76,6 +78,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/topics',
+    operationId: 'createTopic',
     tag: 'admin',
     summary: 'Add a topic under an existing parent (a 4-digit middle under its 2-digit major, a 6-digit minor under its middle)',
     roles: ['admin'],
@@ -98,6 +101,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/routing-rules',
+    operationId: 'listRoutingRules',
     tag: 'admin',
     summary: 'The routing table: topic × region → primary unit and co-handling units',
     description: 'Routing falls back from minor to middle to major topic, and from township to county to city to any region.',
@@ -113,6 +117,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/routing-rules',
+    operationId: 'createRoutingRule',
     tag: 'admin',
     summary: 'Add a routing rule',
     roles: ['admin'],
@@ -133,6 +138,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'put',
     path: '/v1/admin/routing-rules/:ruleId',
+    operationId: 'replaceRoutingRule',
     params: ruleIdParam,
     tag: 'admin',
     summary: 'Replace a routing rule',
@@ -159,6 +165,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/routing-rules/:ruleId',
+    operationId: 'deleteRoutingRule',
     params: ruleIdParam,
     tag: 'admin',
     summary: 'Remove a routing rule',
@@ -177,6 +184,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/knowledge-base',
+    operationId: 'listKnowledgeBaseEntries',
     tag: 'admin',
     summary: 'Knowledge-base entries the center answers from directly',
     roles: ['admin', 'supervisor', 'agent'],
@@ -186,6 +194,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/knowledge-base',
+    operationId: 'createKnowledgeBaseEntry',
     tag: 'admin',
     summary: 'Add a knowledge-base entry',
     roles: ['admin'],
@@ -208,6 +217,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'put',
     path: '/v1/admin/knowledge-base/:entryId',
+    operationId: 'replaceKnowledgeBaseEntry',
     tag: 'admin',
     summary: 'Replace a knowledge-base entry',
     roles: ['admin'],
@@ -232,6 +242,7 @@ export function classificationRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/knowledge-base/:entryId',
+    operationId: 'deleteKnowledgeBaseEntry',
     tag: 'admin',
     summary: 'Remove a knowledge-base entry',
     roles: ['admin'],

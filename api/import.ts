@@ -166,6 +166,7 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger; maxSpoole
   api.endpoint({
     method: 'post',
     path: '/v1/admin/import/tickets',
+    operationId: 'importTickets',
     tag: 'admin',
     summary: 'Import historical tickets (analytics only, no workflow), streamed as NDJSON or CSV',
     description:
@@ -239,6 +240,7 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger; maxSpoole
   api.endpoint({
     method: 'get',
     path: JOBS_PATH,
+    operationId: 'listImportJobs',
     tag: 'admin',
     summary: 'Import jobs, newest first: status and progress',
     roles: ['admin'],
@@ -258,6 +260,7 @@ export function importRoutes(api: Api, deps: { db: Db; logger: Logger; maxSpoole
   api.endpoint({
     method: 'get',
     path: `${JOBS_PATH}/:id`,
+    operationId: 'getImportJob',
     tag: 'admin',
     summary: 'One import job: status, rows done, counts, the first rejections',
     roles: ['admin'],

@@ -58,6 +58,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/notifications',
+    operationId: 'listNotifications',
     tag: 'admin',
     summary: "Notifications to units' webhooks (the outbox), newest first; `status=failed` lists the undelivered",
     roles: ['admin', 'supervisor'],
@@ -74,6 +75,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/notifications/:notificationId/redeliver',
+    operationId: 'redeliverNotification',
     tag: 'admin',
     summary: 'Deliver a failed (or webhook-less) notification again, with the same id, retried as the first delivery was',
     description:
@@ -112,6 +114,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/units/:unitId/webhook-secret',
+    operationId: 'issueWebhookSecret',
     tag: 'admin',
     summary: "Issue or rotate the unit's webhook signing secret; the secret is shown only in this response",
     description: `The new secret signs every notification from now on. The one it replaces keeps signing, as a second \`v1\` in \`X-Hotline-Signature\`, for \`overlapSeconds\` (default WEBHOOK_SECRET_OVERLAP_SECONDS), so the unit can switch without losing a delivery; 0 ends it at once (a leaked secret).`,
@@ -141,6 +144,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/units/:unitId/webhook-secret',
+    operationId: 'getWebhookSecretStatus',
     tag: 'admin',
     summary: "Which secrets sign the unit's notifications now (never the secrets)",
     roles: ['admin'],

@@ -3,6 +3,8 @@
  * inline SVG bar charts (no scripts, fonts or other external assets, so it prints and archives
  * as one file). Both only present what the report holds.
  */
+import { shanghaiTime } from '../domain/time';
+import type { ReportNames } from '../domain/reports';
 import { RATE_FIGURES, type OverviewView, type RankingView, type ReportView } from '../domain/analytics-views';
 import { csvRow } from '../domain/csv';
 
@@ -190,13 +192,17 @@ function table(head: string[], rows: (string | number | null)[][]): string {
   return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
 }
 
+/**
+ * The headline figures in two tables, one unit per column: volumes with their relative change
+ * (%), rates with their change in percentage points (pp).
+ */
 function headlineTable(h: Headline): string {
+  const relative = (c: number | null) => signed(c === null ? null : c * 100, '%');
   const volumes = (['volume', 'dailyAverage'] as const).map((k) => [
     FIGURE_NAMES[k]!,
     number(h[k].value),
-    '',
-    signed(h[k].monthOnMonth.change === null ? null : h[k].monthOnMonth.change * 100, '%'),
-    signed(h[k].yearOnYear.change === null ? null : h[k].yearOnYear.change * 100, '%'),
+    relative(h[k].monthOnMonth.change),
+    relative(h[k].yearOnYear.change),
   ]);
   const rates = RATE_FIGURES.map((k) => [
     FIGURE_NAMES[k]!,
@@ -205,11 +211,20 @@ function headlineTable(h: Headline): string {
     signed(h[k].monthOnMonth.changePoints, ' pp'),
     signed(h[k].yearOnYear.changePoints, ' pp'),
   ]);
-  return table(['指标 figure', '数值 value', '分子/分母 counts', '环比 MoM', '同比 YoY'], [...volumes, ...rates]);
+  return (
+    table(['量 volume', '数值 count', '环比 MoM (%)', '同比 YoY (%)'], volumes) +
+    table(['率 rate', '数值 value (%)', '分子/分母 counts', '环比 MoM (pp)', '同比 YoY (pp)'], rates)
+  );
+}
+
+/** "建筑施工噪声 (050201)": the name a reader knows, with the code the systems use; the code alone when unnamed. */
+function withCode(names: Record<string, string>, code: string | null | undefined): string {
+  if (code === null || code === undefined) return '未分类';
+  return names[code] ? `${names[code]} (${code})` : code;
 }
 
 /** Each volume group in full when short, else its red and black lists; the full ranking is in the JSON and CSV. */
-function rankingSection(title: string, r: RankingView): string {
+function rankingSection(title: string, r: RankingView, names: ReportNames): string {
   const shown = (g: RankingView['large']) =>
     g.entries.length <= 2 * r.listSize ? g.entries : g.entries.filter((e) => g.redList.includes(e.id) || g.blackList.includes(e.id));
   const group = (name: string, g: RankingView['large']) =>
@@ -218,7 +233,7 @@ function rankingSection(title: string, r: RankingView): string {
       ['名次 rank', '单位 unit', '得分 score', '工单 tickets', '签收 sign-off', '按期 on time', '满意 satisfied', '退单 returns', '重办 re-handled', '榜单 list'],
       shown(g).map((e) => [
         e.rank,
-        e.name ?? e.id,
+        withCode({ ...names.units, ...names.regions, ...(e.name ? { [e.id]: e.name } : {}) }, e.id),
         e.score.toFixed(2),
         e.tickets,
         percent(e.components.signOffRate.value),
@@ -248,52 +263,56 @@ const STYLE = `
   @media print { body { margin: 0; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }`;
 
 /** The report as one printable page: tables of the figures and inline SVG charts. */
-export function reportHtml(r: ReportView): string {
+export function reportHtml(r: ReportView, names: ReportNames): string {
   const o = r.overview;
-  const bars = (items: { key: string | null; tickets: number }[], names: Record<string, string> = {}, limit = 15) =>
-    items.slice(0, limit).map((b) => ({ label: b.key === null ? '未分类' : (names[b.key] ?? b.key), value: b.tickets }));
+  const bars = (items: { key: string | null; tickets: number }[], label: (key: string | null) => string, limit = 15) =>
+    items.slice(0, limit).map((b) => ({ label: label(b.key), value: b.tickets }));
+  const enumName = (vocabulary: Record<string, string>) => (key: string | null) => (key === null ? '未分类' : (vocabulary[key] ?? key));
+  const topic = (code: string | null | undefined) => withCode(names.topics, code);
+  const region = (code: string | null | undefined) => withCode(names.regions, code);
+  const unit = (id: string | null | undefined) => withCode(names.units, id);
   const notable = (title: string, list: ReportView['notable']['overdue']) =>
     `<h3>${esc(title)} (${list.total})</h3>` +
     table(
       ['工单 ticket', '单位 unit', '诉求 topic', '受理 received', '时限 due', '回复 replied', '状态 status'],
-      list.tickets.map((t) => [t.id, t.unitId, t.topic, t.receivedAt.slice(0, 16), t.dueBy?.slice(0, 16) ?? '', t.repliedAt?.slice(0, 16) ?? '', t.status]),
+      list.tickets.map((t) => [t.id, unit(t.unitId), topic(t.topic), shanghaiTime(t.receivedAt), t.dueBy ? shanghaiTime(t.dueBy) : '', t.repliedAt ? shanghaiTime(t.repliedAt) : '', t.status]),
     );
-  const hotspot = (list: ReportView['hotspots']['topics']) =>
-    table(['key', '本期 count', '预期 expected', 'z', 'p', 'method'], list.map((h) => [h.key ?? '未分类', h.count, h.expected.toFixed(1), h.z.toFixed(1), h.pValue.toPrecision(2), h.method]));
+  const hotspot = (list: ReportView['hotspots']['topics'], name: (code: string | null) => string) =>
+    table(['名称 name (code)', '本期 count', '预期 expected', 'z', 'p', 'method'], list.map((h) => [name(h.key), h.count, h.expected.toFixed(1), h.z.toFixed(1), h.pValue.toPrecision(2), h.method]));
   const title = `12345 政务服务便民热线 ${PERIOD_TITLES[r.period]} ${r.range.firstDay === r.range.lastDay ? r.range.firstDay : `${r.range.firstDay} – ${r.range.lastDay}`}`;
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${esc(title)}</h1>
-<p>报告 ${esc(r.id)} · 生成于 generated ${esc(r.generatedAt)} · 政策版本 policy v${r.policyVersion} · 基本满意权重 ${o.basicallySatisfiedWeight}</p>
+<p>报告 ${esc(r.id)} · 生成于 generated ${esc(shanghaiTime(r.generatedAt))} · 政策版本 policy v${r.policyVersion} · 基本满意权重 ${o.basicallySatisfiedWeight}</p>
 <h2>总体情况 Overview</h2>
 <p>环比 compared with ${esc(o.monthOnMonthPeriod.firstDay)} – ${esc(o.monthOnMonthPeriod.lastDay)}; 同比 with ${esc(o.yearOnYearPeriod.firstDay)} – ${esc(o.yearOnYearPeriod.lastDay)}.
 峰值日 peak day: ${o.peakDay ? `${esc(o.peakDay.day)} (${o.peakDay.tickets})` : '—'}</p>
 ${headlineTable(o)}
 ${dayChart(o.byDay)}
 <div class="charts">
-${barChart('渠道 by channel', bars(o.byChannel, CHANNEL_NAMES))}
-${barChart('类型 by type', bars(o.byType, TYPE_NAMES))}
-${barChart('诉求 by topic (top 15)', bars(o.byTopic))}
-${barChart('区域 by district (事发地)', bars(o.byRegion))}
+${barChart('渠道 by channel', bars(o.byChannel, enumName(CHANNEL_NAMES)))}
+${barChart('类型 by type', bars(o.byType, enumName(TYPE_NAMES)))}
+${barChart('诉求 by topic (top 15)', bars(o.byTopic, topic))}
+${barChart('区域 by district (事发地)', bars(o.byRegion, region))}
 </div>
 <h2>营商环境 Business environment</h2>
 <p>占比 share ${percent(o.businessEnvironment.share.value)} (${o.businessEnvironment.share.numerator} / ${o.businessEnvironment.share.denominator})</p>
 ${headlineTable(o.businessEnvironment)}
-${rankingSection(`综合排名 · 单位 Units (${r.rankings.basis})`, r.rankings.unit)}
-${rankingSection(`综合排名 · 县区 Counties (${r.rankings.basis})`, r.rankings.county)}
+${rankingSection(`综合排名 · 单位 Units (${r.rankings.basis})`, r.rankings.unit, names)}
+${rankingSection(`综合排名 · 县区 Counties (${r.rankings.basis})`, r.rankings.county, names)}
 ${
   r.interviews
     ? `<h2>约谈 Interviews</h2><p>bottom ${r.interviews.bottom} of their group in ${esc(r.interviews.months.join(', '))}</p>` +
-      table(['单位 unit', ...r.interviews.months.map((m) => `${m} score`)], r.interviews.cases.map((c) => [c.name ?? c.id, ...c.positions.map((p) => p.score.toFixed(2))]))
+      table(['单位 unit', ...r.interviews.months.map((m) => `${m} score`)], r.interviews.cases.map((c) => [withCode({ ...names.units, ...(c.name ? { [c.id]: c.name } : {}) }, c.id), ...c.positions.map((p) => p.score.toFixed(2))]))
     : ''
 }
 <h2>热点预警 Hot spots</h2>
 <p>against the ${r.hotspots.policy.baselineDays} days before; flagged at z ≥ ${r.hotspots.policy.zThreshold} and at least ${r.hotspots.policy.minCount} tickets</p>
-<h3>诉求 Topics</h3>${hotspot(r.hotspots.topics)}
-<h3>区域 Districts</h3>${hotspot(r.hotspots.regions)}
+<h3>诉求 Topics</h3>${hotspot(r.hotspots.topics, topic)}
+<h3>区域 Districts</h3>${hotspot(r.hotspots.regions, region)}
 <h3>同一地点 Place clusters</h3>
-${table(['区域 district', '诉求 topic', '地址 address', '工单 tickets'], r.hotspots.placeClusters.map((c) => [c.regionCode, c.topic, c.address, c.tickets]))}
+${table(['区域 district', '诉求 topic', '地址 address', '工单 tickets'], r.hotspots.placeClusters.map((c) => [region(c.regionCode), topic(c.topic), c.address, c.tickets]))}
 <h3>重复来电 Repeat callers</h3>
 ${table(['电话 phone', '工单 tickets', '诉求 topics'], r.hotspots.repeatCallers.map((c) => [c.phone, c.tickets, c.topics.join(' ')]))}
 <h2>重点工单 Notable tickets</h2>

@@ -3,10 +3,11 @@
  * OpenAPI document, so /openapi.json cannot drift from what the server accepts.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { zodToOpenAPIRegistry, type OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../domain/zod';
 import { UNREADABLE_TEXT_MESSAGE, isReadableText, type Role } from '../domain/ticket';
 import { errorBody } from './views';
+import { match, type MatchFunction } from 'path-to-regexp';
 import { HttpError, parse, type ErrorDetail } from './errors';
 import { requireRole } from './auth';
 
@@ -16,6 +17,11 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   method: Method;
   /** express path, e.g. /v1/tickets/:id */
   path: string;
+  /**
+   * The operation's name for client generators (e.g. `signTicket`), unique in the API; required, so
+   * an endpoint without one does not compile.
+   */
+  operationId: string;
   summary: string;
   description?: string;
   tag: string;
@@ -41,6 +47,14 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   headers?: z.ZodObject;
   /** document the Idempotency-Key header */
   idempotent?: boolean;
+  /**
+   * Answers without an API key, for a browser following a link signed by the server (the
+   * handler checks the signature); `roles` then names who may ask for such a link.
+   */
+  public?: boolean;
+  /** an example request body and response, shown by /docs and sent by its "Try it out" */
+  examples?: { body?: unknown; response?: unknown };
+
   handler: (ctx: {
     req: Request;
     res: Response;
@@ -50,20 +64,22 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
   }) => Promise<z.infer<R> | void>;
 }
 
-const ERRORS: Record<number, string> = {
+/**
+ * Every error status the error handler (api/errors.ts) can answer, on every operation: a body
+ * can come with any request, a GET included, so 413 and 415 too.
+ */
+export const ERRORS: Record<number, string> = {
   400: 'malformed JSON, unknown query parameter, or validation failed; `details` names each field',
   401: 'missing or invalid API key',
   403: 'the key may not do this',
   404: 'not found (or not visible to this unit)',
   409: "the ticket's status does not allow this action (`action_not_allowed`), or an attempt with this Idempotency-Key is still running (`idempotency_in_progress`: retry after Retry-After)",
-  422: 'well-formed but impossible (e.g. unknown unit id)',
-  429: 'too many requests with this API key; retry after `Retry-After` seconds',
-  503: 'Postgres or Temporal is unavailable or overloaded; retry with the same Idempotency-Key after `Retry-After` seconds',
-};
-/** The errors only a request with a body can meet. */
-const BODY_ERRORS: Record<number, string> = {
   413: 'the body is larger than the limit',
   415: 'the body is not of a media type this endpoint reads (JSON in UTF-8, unless documented otherwise)',
+  422: 'well-formed but impossible (e.g. unknown unit id)',
+  429: 'too many requests with this API key; retry after `Retry-After` seconds',
+  500: 'an internal error (a bug): logged with the request id of the `X-Request-Id` header',
+  503: 'Postgres or Temporal is unavailable or overloaded; retry with the same Idempotency-Key after `Retry-After` seconds',
 };
 
 /**
@@ -112,6 +128,11 @@ function acceptableInput(e: { body?: z.ZodType; query?: z.ZodType }): RequestHan
 }
 
 export class Api {
+  private readonly templates: { method: string; template: string; matches: MatchFunction<object>; public: boolean }[] = [];
+  private readonly operationIds = new Set<string>();
+  /** each object schema under one component name, the first it was given */
+  private readonly components = new WeakMap<z.ZodType, z.ZodType>();
+
   constructor(
     readonly router: Router,
     readonly registry: OpenAPIRegistry,
@@ -121,19 +142,60 @@ export class Api {
     private readonly mountPath = '/v1',
   ) {}
 
+  /**
+   * The template (`/v1/tickets/:id/sign`) of the endpoint a request path falls under, for metrics
+   * and request logs: known even for a request refused before its endpoint ran (401, 413, 429).
+   */
+  templateOf(method: string, path: string): string | undefined {
+    const m = method.toLowerCase();
+    return this.templates.find((t) => t.method === m && t.matches(path))?.template;
+  }
+
+  /** Whether a request (its path below the mount path) is for an endpoint that needs no API key. */
+  isPublic(method: string, path: string): boolean {
+    const m = method.toLowerCase();
+    return this.templates.find((t) => t.method === m && t.matches(this.mountPath + path))?.public ?? false;
+  }
+
+  /**
+   * An object schema as a named component (`#/components/schemas/<name>`), which client
+   * generators turn into a type of that name: the name given where the schema is defined
+   * (`.openapi('Ticket')`), else the first endpoint's (`CreateTicketRequest`).
+   */
+  private component(schema: z.ZodType, name: string): z.ZodType {
+    if (!(schema instanceof z.ZodObject) || zodToOpenAPIRegistry.get(schema)?._internal?.refId) return schema;
+    let named = this.components.get(schema);
+    if (!named) {
+      named = this.registry.register(name, schema);
+      this.components.set(schema, named);
+    }
+    return named;
+  }
+
   endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodType>(
     e: Endpoint<B, Q, R>,
   ): void {
+    if (this.operationIds.has(e.operationId)) throw new Error(`operationId ${e.operationId} is declared twice`);
+    this.operationIds.add(e.operationId);
+    this.templates.push({ method: e.method, template: e.path, matches: match(e.path, { decode: false }), public: e.public ?? false });
     const openApiPath = e.path.replace(/:(\w+)/g, '{$1}');
     const params = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const status = e.status ?? 200;
+    const typeName = e.operationId[0]!.toUpperCase() + e.operationId.slice(1);
     const request: RouteConfig['request'] = {};
     const paramSchema = z.object(Object.fromEntries(params.map((p) => [p, e.params?.[p] ?? z.string()])));
     if (params.length) request.params = paramSchema;
     if (e.query) request.query = e.query as unknown as z.ZodObject;
-    if (e.body) request.body = { required: true, content: { 'application/json': { schema: e.body } } };
+    if (e.body) {
+      request.body = {
+        required: true,
+        content: { 'application/json': { schema: this.component(e.body, `${typeName}Request`), ...(e.examples?.body !== undefined ? { example: e.examples.body } : {}) } },
+      };
+    }
     if (e.streamedBody) {
-      request.body = { required: true, content: Object.fromEntries(Object.entries(e.streamedBody).map(([type, schema]) => [type, { schema }])) };
+      // a streamed body's object schema is one record of the stream (a line of NDJSON)
+      const content = Object.entries(e.streamedBody).map(([type, schema]) => [type, { schema: this.component(schema, `${typeName}Record`) }]);
+      request.body = { required: true, content: Object.fromEntries(content) };
     }
     if (e.idempotent || e.headers) {
       request.headers = z.object({
@@ -144,32 +206,39 @@ export class Api {
     this.registry.registerPath({
       method: e.method,
       path: openApiPath,
+      operationId: e.operationId,
       summary: e.summary,
       description: `${e.description ? e.description + '\n\n' : ''}Roles: ${e.roles.join(', ')}.`,
       tags: [e.tag],
-      security: [{ bearer: [] }],
+      security: e.public ? [] : [{ bearer: [] }],
       request,
       responses: {
         [status]: {
           description: 'success',
           content: {
-            [e.mediaType ?? 'application/json']: { schema: e.response },
+            [e.mediaType ?? 'application/json']: {
+              schema: this.component(e.response, `${typeName}Response`),
+              ...(e.examples?.response !== undefined ? { example: e.examples.response } : {}),
+            },
             ...Object.fromEntries(Object.entries(e.alsoProduces ?? {}).map(([type, schema]) => [type, { schema }])),
           },
         },
         ...Object.fromEntries(
-          Object.entries({ ...ERRORS, ...(e.body || e.streamedBody ? BODY_ERRORS : {}) }).map(([code, description]) => [
+          Object.entries(ERRORS).map(([code, description]) => [
             code,
             { description, content: { 'application/json': { schema: errorBody } } },
           ]),
         ),
         // an endpoint's own answers (e.g. 202 of an asynchronous import) say more than the generic ones
         ...Object.fromEntries(
-          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [code, { description: r.description, content: { 'application/json': { schema: r.schema } } }]),
+          Object.entries(e.alsoResponds ?? {}).map(([code, r]) => [
+            code,
+            { description: r.description, content: { 'application/json': { schema: this.component(r.schema, `${typeName}${code}Response`) } } },
+          ]),
         ),
       },
     });
-    const guards = [requireRole(...e.roles), acceptableInput(e), ...(e.idempotent ? [this.idempotency] : [])];
+    const guards = [...(e.public ? [] : [requireRole(...e.roles)]), acceptableInput(e), ...(e.idempotent ? [this.idempotency] : [])];
     if (!e.path.startsWith(this.mountPath + '/')) throw new Error(`${e.path} is outside ${this.mountPath}`);
     this.router[e.method](e.path.slice(this.mountPath.length), ...guards, async (req: Request, res: Response) => {
       if (e.params) parse(paramSchema, req.params, 'path');

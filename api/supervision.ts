@@ -7,7 +7,7 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { calendarOverrides, supervisionNotices, tickets } from '../db/schema';
 import { failedNotifications } from '../db/notifications';
-import { calendarOverridesOf, currentPolicy, loadCalendar, overrideOf, savePolicy } from '../db/policy';
+import { calendarOverridesOf, currentPolicy, loadCalendar, nextYearCalendarNotice, overrideOf, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
@@ -21,6 +21,9 @@ import { notificationView, ticketSummaryView, toNotificationView, toTicketSummar
 const QUEUE_LIMIT = 200;
 
 const queueView = z.object({
+  notices: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .describe("what the center must act on beyond tickets: `calendar_next_year_missing` from 1 November until next year's holidays are loaded"),
   nearDue: z.array(ticketSummaryView).describe('yellow cards (临期), soonest due first'),
   overdue: z.array(ticketSummaryView).describe('red cards (逾期), longest overdue first'),
   returnRequests: z.array(ticketSummaryView).describe('退单 requests awaiting a decision, oldest first'),
@@ -37,10 +40,11 @@ const queueView = z.object({
     .describe('notifications to units that exhausted their retries or could not be sent (no webhook secret), oldest first: fix the cause, then an admin redelivers them'),
 });
 
-export function supervisionRoutes(api: Api, db: Db): void {
+export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new Date()): void {
   api.endpoint({
     method: 'get',
     path: '/v1/supervision/queue',
+    operationId: 'getSupervisionQueue',
     tag: 'supervision',
     summary: "The supervision center's work, most urgent first",
     roles: ['supervisor'],
@@ -69,13 +73,27 @@ export function supervisionRoutes(api: Api, db: Db): void {
         list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
         failedNotifications(db, QUEUE_LIMIT),
       ]);
-      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps, failedNotifications: failed.map(toNotificationView) };
+      const calendar = await nextYearCalendarNotice(db, now());
+      return {
+        notices: calendar ? [calendar] : [],
+        nearDue,
+        overdue,
+        returnRequests,
+        extensionRequests,
+        dissatisfied,
+        escalated,
+        repeats,
+        triage,
+        refusedSteps,
+        failedNotifications: failed.map(toNotificationView),
+      };
     },
   });
 
   api.endpoint({
     method: 'get',
     path: '/v1/calendar/due',
+    operationId: 'getDueTime',
     tag: 'calendar',
     summary: 'When a limit started at `from` ends, on the working-day calendar (Asia/Shanghai)',
     description: '"N working days" ends at the end (23:59:59.999 Asia/Shanghai) of the Nth working day after the start day.',
@@ -100,6 +118,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/policy',
+    operationId: 'getPolicy',
     tag: 'admin',
     summary: 'The policy in force: time limits per category, callback, return and extension windows, analytics weights',
     roles: ['admin', 'supervisor'],
@@ -109,6 +128,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'put',
     path: '/v1/admin/policy',
+    operationId: 'replacePolicy',
     tag: 'admin',
     summary: 'Replace the policy: a new version, applied to tickets dispatched from now on',
     roles: ['admin'],
@@ -131,6 +151,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'get',
     path: '/v1/admin/calendar',
+    operationId: 'getCalendar',
     tag: 'admin',
     summary: 'The calendar overrides (holidays and make-up working days) and the years the package covers',
     roles: ['admin', 'supervisor', 'agent'],
@@ -140,6 +161,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'post',
     path: '/v1/admin/calendar',
+    operationId: 'loadCalendarOverrides',
     tag: 'admin',
     summary: "Load days from the State Council's notice (国务院办公厅关于…部分节假日安排的通知): each day is set as a holiday or a working day",
     roles: ['admin'],
@@ -169,6 +191,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
     method: 'delete',
     path: '/v1/admin/calendar/:date',
+    operationId: 'deleteCalendarOverride',
     tag: 'admin',
     summary: 'Remove an override; the day follows the package data (or Monday–Friday) again',
     roles: ['admin'],

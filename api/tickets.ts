@@ -64,7 +64,8 @@ import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
 import { idempotentResource } from './idempotency';
 import type { TemporalCalls } from './temporal-calls';
-import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { conflict, forbidden, fromTemporal, isUnavailable, notFound, unprocessable } from './errors';
+import { actionDuration } from '../platform/metrics';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
 
@@ -105,6 +106,22 @@ export interface TicketDeps {
   temporalCalls: TemporalCalls;
 }
 
+/** A real ticket of the demo city, for /docs: a complaint about night-time construction noise (建筑施工噪声). */
+export const NEW_TICKET_EXAMPLE = {
+  channel: 'phone',
+  caller: { name: '王女士', phone: '13837312345' },
+  content: '红旗区平原路与新中大道交叉口的工地每天夜里十一点以后还在施工，噪音很大，影响休息，请尽快处理。',
+  address: '新乡市红旗区平原路与新中大道交叉口',
+  regionCode: '410702',
+  classification: { type: 'complaint', topic: '050201', category: 'C' },
+} satisfies z.input<typeof newTicketSchema>;
+
+/** The agent's decision for a ticket in triage: dispatched to the unit the routing table gives. */
+export const TRIAGE_EXAMPLE = {
+  classification: { type: 'complaint', topic: '050201', category: 'C' },
+  disposition: { action: 'dispatch' },
+} satisfies z.input<typeof triageSchema>;
+
 export function ticketRoutes(api: Api, deps: TicketDeps): void {
   const { db, temporal, temporalCalls } = deps;
 
@@ -143,8 +160,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   }
 
   /**
-   * Sends an action to the ticket's workflow and waits until it is applied and recorded.
-   * The Idempotency-Key doubles as the update id, so Temporal too applies a repeat only once.
+   * Sends an action to the ticket's workflow and waits until it is applied and recorded, timed by
+   * name and result (hotline_action_duration_seconds). The Idempotency-Key doubles as the update
+   * id, so Temporal too applies a repeat only once.
    */
   async function act<A extends Acting>(
     id: string,
@@ -154,20 +172,30 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     args: Omit<A, 'actor'>,
   ): Promise<void> {
     const updateId = idempotencyKey ? updateIdOf(principal, idempotencyKey) : undefined;
-    try {
-      // a worker or a Temporal that does not answer turns into a 503 the client may retry (with
-      // the same Idempotency-Key, the update is applied once), rather than a request that hangs
-      await temporalCalls.run(() =>
-        temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        // a retry of an action that was applied, after which the workflow completed (e.g. a
-        // satisfied callback closed the ticket): the trail has the step this update made
-        if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
-        const closed = await closedTicket(id);
-        if (closed) throw conflict(`cannot ${update.name} a ticket in status '${closed.status}': it is closed`, closed.status);
+    const apply = async () => {
+      try {
+        // a worker or a Temporal that does not answer turns into a 503 the client may retry (with
+        // the same Idempotency-Key, the update is applied once), rather than a request that hangs
+        await temporalCalls.run(() =>
+          temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          // a retry of an action that was applied, after which the workflow completed (e.g. a
+          // satisfied callback closed the ticket): the trail has the step this update made
+          if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
+          const closed = await closedTicket(id);
+          if (closed) throw conflict(`cannot ${update.name} a ticket in status '${closed.status}': it is closed`, closed.status);
+        }
+        throw err;
       }
+    };
+    const timer = actionDuration.startTimer({ action: update.name });
+    try {
+      await apply();
+      timer({ result: 'ok' });
+    } catch (err) {
+      timer({ result: fromTemporal(err)?.code ?? (isUnavailable(err) ? 'unavailable' : 'error') });
       throw err;
     }
   }
@@ -186,12 +214,14 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/tickets',
+    operationId: 'createTicket',
     tag: 'tickets',
     summary: 'Receive a ticket (受理)',
     description:
       'Starts the ticket workflow. With a disposition the agent answers, rejects or dispatches it at once; without one it waits in `triage`.',
     roles: ['agent'],
     body: newTicketSchema,
+    examples: { body: NEW_TICKET_EXAMPLE },
     response: ticketView,
     status: 201,
     idempotent: true,
@@ -237,6 +267,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/tickets',
+    operationId: 'listTickets',
     tag: 'tickets',
     summary: 'List tickets, newest first',
     description: 'A unit key sees only the tickets of its unit (primary or co-handling).',
@@ -268,6 +299,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'get',
     path: '/v1/tickets/:id',
+    operationId: 'getTicket',
     tag: 'tickets',
     summary: 'A ticket with its full event trail',
     roles: READERS,
@@ -281,10 +313,12 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   api.endpoint({
     method: 'post',
     path: '/v1/tickets/:id/triage',
+    operationId: 'triageTicket',
     tag: 'tickets',
     summary: "The agent's classification and decision for a ticket in triage",
     roles: rolesFor(triageUpdate),
     body: triageSchema,
+    examples: { body: TRIAGE_EXAMPLE },
     response: ticketView,
     idempotent: true,
     handler: async ({ params, body, res }) => {
@@ -302,22 +336,25 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
   });
 
   const unitActions = [
-    { path: 'sign', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined },
-    { path: 'progress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema },
+    { path: 'sign', operationId: 'signTicket', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined },
+    { path: 'progress', operationId: 'reportProgress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema },
     {
       path: 'reply',
+      operationId: 'replyToTicket',
       summary: "The unit's completion reply (办结回复): the completion signal",
       update: replyUpdate,
       body: replySchema,
     },
     {
       path: 'return-request',
+      operationId: 'requestReturn',
       summary: "Ask to return a ticket that is not the unit's responsibility (退单), within the return window",
       update: returnRequestUpdate,
       body: returnRequestSchema,
     },
     {
       path: 'extension-request',
+      operationId: 'requestExtension',
       summary: 'Ask once for more working days (延期), up to the policy maximum',
       update: extensionRequestUpdate,
       body: extensionRequestSchema,
@@ -327,6 +364,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     api.endpoint({
       method: 'post',
       path: `/v1/tickets/:id/${a.path}`,
+      operationId: a.operationId,
       tag: 'unit actions',
       summary: a.summary,
       roles: rolesFor(a.update),
@@ -357,14 +395,16 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
 
   const centerActions: {
     path: string;
+    operationId: string;
     summary: string;
     update: UpdateDefinition<TicketState, [Acting]>;
     body: z.ZodType;
     check?: (body: never, id: string) => Promise<void>;
   }[] = [
-    { path: 'callback', summary: 'The callback result (回访)', update: callbackUpdate as never, body: callbackSchema },
+    { path: 'callback', operationId: 'recordCallback', summary: 'The callback result (回访)', update: callbackUpdate as never, body: callbackSchema },
     {
       path: 'rehandle',
+      operationId: 'rehandleTicket',
       summary: 'Back to the unit after a dissatisfied callback (重办)',
      
       update: rehandleUpdate as never,
@@ -372,6 +412,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'finalize',
+      operationId: 'finalizeTicket',
       summary: 'Close although the citizen is dissatisfied (终结), with a reason',
      
       update: finalizeUpdate as never,
@@ -379,6 +420,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'return-decision',
+      operationId: 'decideReturn',
       summary: "Decide a unit's return request: approve re-dispatches to `unitId` with fresh deadlines; refuse sends it back, clock running",
      
       update: returnDecisionUpdate as never,
@@ -387,14 +429,16 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     },
     {
       path: 'extension-decision',
+      operationId: 'decideExtension',
       summary: "Decide a unit's extension request: approve moves dueBy by the working days asked",
      
       update: extensionDecisionUpdate as never,
       body: extensionDecisionSchema,
     },
-    { path: 'urge', summary: 'Urge the unit (催办/督办)', update: urgeUpdate as never, body: urgeSchema },
+    { path: 'urge', operationId: 'urgeUnit', summary: 'Urge the unit (催办/督办)', update: urgeUpdate as never, body: urgeSchema },
     {
       path: 'merge',
+      operationId: 'mergeTicket',
       summary: 'Merge a repeat report into an open ticket (并单); its caller is called back with that ticket',
      
       update: mergeUpdate as never,
@@ -406,6 +450,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     api.endpoint({
       method: 'post',
       path: `/v1/tickets/:id/${a.path}`,
+      operationId: a.operationId,
       tag: 'center actions',
       summary: a.summary,
       roles: rolesFor(a.update),

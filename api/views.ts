@@ -101,9 +101,10 @@ export const ticketSummaryView = z.object({
   dispatchedAt: iso.nullable(),
   signedAt: iso.nullable(),
   closedAt: iso.nullable(),
-});
+}).openapi('TicketSummary');
 
-export const notificationView = z.object({
+export const notificationView = z
+  .object({
   id: z.string().describe('the same on every retry and redelivery: X-Hotline-Notification-Id'),
   ticketId: z.string(),
   unitId: z.string().nullable().describe('the unit it concerns'),
@@ -119,7 +120,8 @@ export const notificationView = z.object({
   lastAttemptAt: iso.nullable(),
   deliveredAt: iso.nullable(),
   failedAt: iso.nullable(),
-});
+  })
+  .openapi('Notification');
 
 export function toNotificationView(n: NotificationRow): z.infer<typeof notificationView> {
   return {
@@ -139,12 +141,14 @@ export function toNotificationView(n: NotificationRow): z.infer<typeof notificat
   };
 }
 
-export const ticketView = ticketSummaryView.extend({
-  events: z.array(eventView).describe('the audit trail, oldest first'),
-  notifications: z.array(notificationView).describe("the ticket's notifications to units with their delivery status, oldest first; a unit key sees only its own"),
-});
+export const ticketView = ticketSummaryView
+  .extend({
+    events: z.array(eventView).describe('the audit trail, oldest first'),
+    notifications: z.array(notificationView).describe("the ticket's notifications to units with their delivery status, oldest first; a unit key sees only its own"),
+  })
+  .openapi('Ticket');
 
-export const ticketPage = z.object({ items: z.array(ticketSummaryView), nextCursor: z.string().nullable() });
+export const ticketPage = z.object({ items: z.array(ticketSummaryView), nextCursor: z.string().nullable() }).openapi('TicketPage');
 
 export const unitView = z.object({
   id: z.string(),

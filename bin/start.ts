@@ -3,6 +3,8 @@
  * local server, else embedded; Temporal from TEMPORAL_ADDRESS, else a dev server with its UI
  * persisting in DATA_DIR; then the worker and the API in this process, with the demo city loaded.
  */
+// first: tracing patches http and express before anything loads them
+import './tracing';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,12 +18,12 @@ import { providePostgres } from '../platform/postgres';
 import { runApi, runWorker, stopOnSignals, type Running } from '../platform/runtime';
 import { formatPayloadKeys, generatePayloadKey, parsePayloadKeys, type PayloadKey } from '../platform/payload-codec';
 import { startDevServer } from '../platform/temporal';
-import { installTemporalLogging } from '../platform/worker';
+import { installTemporalRuntime } from '../platform/worker';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalRuntime(logger, { metricsBindAddress: config.temporalMetricsBindAddress });
   // before anything starts: a taken port would make this installation talk to another one
   await assertPortsFree(startPorts(config));
   fs.mkdirSync(config.dataDir, { recursive: true });

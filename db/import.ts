@@ -7,6 +7,7 @@
  * Every import is a job (`import_jobs`): its counts are saved after each batch, so a long import
  * shows its progress, and its outcome stays readable afterwards.
  */
+import { importRows } from '../platform/metrics';
 import crypto from 'node:crypto';
 import { and, desc, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
@@ -90,6 +91,8 @@ export async function importTickets(db: Db, records: AsyncIterable<ImportRecord>
     const imported = await insertNew(db, batch.map(ticketRow));
     summary.imported += imported;
     summary.alreadyPresent += batch.length - imported;
+    importRows.inc({ result: 'imported' }, imported);
+    importRows.inc({ result: 'already_present' }, batch.length - imported);
     batch = [];
     await progress?.(summary);
   };
@@ -97,6 +100,7 @@ export async function importTickets(db: Db, records: AsyncIterable<ImportRecord>
     summary.rows += 1;
     if ('issues' in record) {
       summary.rejected += 1;
+      importRows.inc({ result: 'rejected' });
       const room = MAX_LISTED_REJECTIONS - summary.rejections.length;
       summary.rejections.push(...record.issues.slice(0, room));
       summary.rejectionsTruncated ||= record.issues.length > room;

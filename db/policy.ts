@@ -6,7 +6,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from './client';
 import type { Tx } from './audit';
 import { calendarOverrides, policies } from './schema';
-import { WorkingDayCalendar, type CalendarOverride } from '../domain/calendar';
+import { WorkingDayCalendar, nextYearMissing, type CalendarOverride } from '../domain/calendar';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
 
 export interface PolicyVersion {
@@ -50,6 +50,22 @@ export async function calendarOverridesOf(db: Db): Promise<CalendarOverride[]> {
 /** A stored override as the API shows it (no name when it has none). */
 export function overrideOf(r: typeof calendarOverrides.$inferSelect): CalendarOverride {
   return { date: r.date, kind: r.kind, ...(r.name ? { name: r.name } : {}) };
+}
+
+/** An operator's warning, shown by /readyz and the supervision queue, that does not stop the service. */
+export interface OperatorNotice {
+  code: string;
+  message: string;
+}
+
+/** The notice that next year's working-day calendar must be loaded, when it is due and missing. */
+export async function nextYearCalendarNotice(db: Db, now: Date): Promise<OperatorNotice | undefined> {
+  const year = nextYearMissing(now, await db.select({ date: calendarOverrides.date }).from(calendarOverrides));
+  if (year === undefined) return undefined;
+  return {
+    code: 'calendar_next_year_missing',
+    message: `the working-day calendar holds no data for ${year}: load the State Council's notice of ${year}'s holidays and make-up working days (POST /v1/admin/calendar), or deadlines in ${year} ignore its holidays`,
+  };
 }
 
 export async function loadCalendar(db: Db): Promise<WorkingDayCalendar> {

@@ -4,12 +4,13 @@
  */
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { reports } from './schema';
+import { reports, topics, units } from './schema';
+import { TOPICS, XINXIANG_REGIONS } from '../domain/classifier';
 import { currentPolicy } from './policy';
 import { hotspotFindings, interviews, overviewWithChanges, rankingIn } from './analytics';
 import { dueIn, isCompletedOnTime, isDispatched, isoInstant } from './kpi-definitions';
 import { hotspotBaseline, type Period } from '../domain/kpi';
-import { reportId, reportRange, reportRankingPeriod, type ReportPeriod } from '../domain/reports';
+import { reportId, reportRange, reportRankingPeriod, type ReportNames, type ReportPeriod } from '../domain/reports';
 import {
   toHotspotsView,
   toInterviewsView,
@@ -163,4 +164,18 @@ export async function listReports(
     generatedAt: r.generatedAt.toISOString(),
     policyVersion: r.policyVersion,
   }));
+}
+
+/** The names a report prints beside its codes: the topic taxonomy, the city's districts, the units. */
+export async function reportNames(db: Db): Promise<ReportNames> {
+  const [topicRows, unitRows] = await Promise.all([
+    db.select({ code: topics.code, name: topics.name }).from(topics),
+    db.select({ id: units.id, name: units.name }).from(units),
+  ]);
+  return {
+    // the taxonomy the classifier knows, and the topics admins added
+    topics: Object.fromEntries([...TOPICS, ...topicRows].map((t) => [t.code, t.name])),
+    regions: Object.fromEntries(XINXIANG_REGIONS.districts.map((d) => [d.code, d.name])),
+    units: Object.fromEntries(unitRows.map((u) => [u.id, u.name])),
+  };
 }

@@ -8,7 +8,7 @@
  * UTC+8 (e.g. TZ=America/New_York), while this module must be exact wherever it runs.
  */
 import chineseDays from 'chinese-days/dist/chinese-days.json';
-import { addCalendarDays } from './time';
+import { addCalendarDays, shanghaiDay } from './time';
 import { text } from './ticket';
 import { z } from './zod';
 
@@ -88,4 +88,20 @@ export class WorkingDayCalendar {
     }
     return current;
   }
+}
+
+/** The month (Asia/Shanghai) from which next year's calendar is expected: the notice comes in November or December. */
+const NEXT_YEAR_DUE_MONTH = 11;
+
+/**
+ * Next year, when its working-day calendar is due (from 1 November, Asia/Shanghai) and neither
+ * the package data nor the overrides hold a day of it; else undefined. Without it, next year's
+ * deadlines would count its public holidays as working days.
+ */
+export function nextYearMissing(now: Date, overrides: readonly Pick<CalendarOverride, 'date'>[]): number | undefined {
+  const [year, month] = shanghaiDay(now).split('-').map(Number) as [number, number];
+  if (month < NEXT_YEAR_DUE_MONTH) return undefined;
+  const next = year + 1;
+  const covered = PACKAGE_CALENDAR_YEARS.includes(next) || overrides.some((o) => o.date.startsWith(`${next}-`));
+  return covered ? undefined : next;
 }

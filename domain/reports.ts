@@ -90,3 +90,11 @@ export function reportRankingPeriod(period: ReportPeriod, start: string): { basi
   if (period === 'month' || period === 'year') return { basis: period, range: reportRange(period, start) };
   return { basis: 'month_to_date', range: daysRange(`${last.slice(0, 7)}-01`, last) };
 }
+
+/** The names a report prints beside the codes it holds: topics, districts (事发地) and units. */
+export interface ReportNames {
+  topics: Record<string, string>;
+  regions: Record<string, string>;
+  units: Record<string, string>;
+}
+

@@ -119,7 +119,7 @@ export const newTicketSchema = z.object({
   businessEnvironment: z.boolean().default(false),
   classification: classificationSchema.optional(),
   disposition: dispositionSchema.optional(),
-});
+}).openapi('NewTicket');
 export type NewTicket = z.infer<typeof newTicketSchema>;
 
 export const triageSchema = z.object({

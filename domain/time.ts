@@ -34,3 +34,12 @@ export function addCalendarDays(day: string, days: number): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
 }
+
+/**
+ * An instant as people in the hotline read it: Asia/Shanghai civil time to the minute, with the
+ * offset, e.g. `2026-12-02 03:50 +08:00` (never UTC cut to minutes, which reads as the day before).
+ */
+export function shanghaiTime(instant: Date | string): string {
+  const ms = (typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + SHANGHAI_OFFSET_MS;
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} +08:00`;
+}

@@ -48,6 +48,20 @@ export interface Config {
   codecCorsOrigins: string[];
   /** mTLS to Temporal, when set */
   temporalTls?: TemporalTlsPaths;
+  /** where the Temporal Core runtime serves the SDK's worker metrics (host:port); unset: off */
+  temporalMetricsBindAddress?: string;
+  /** port of a separate worker's /metrics (its domain counters); unset: none */
+  workerMetricsPort?: number;
+  /** key of the signature on report links; unset: a key of the process (links die with it) */
+  reportLinkSecret?: string;
+  reportLinkTtlSeconds: number;
+  /** the Chromium that prints reports to PDF */
+  chromiumPath: string;
+  /** OpenTelemetry traces: `otlp` sends them to otlpEndpoint; `none` (default) leaves them off */
+  tracesExporter: 'none' | 'otlp';
+  otlpEndpoint?: string;
+  /** the service name on this process's spans */
+  serviceName: string;
 }
 
 /** Files of the client certificate, its key and the CA of Temporal's frontend (PEM). */
@@ -105,6 +119,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     temporalTls: temporalTls(env),
+    temporalMetricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS || undefined,
+    workerMetricsPort: env.WORKER_METRICS_PORT ? Number(env.WORKER_METRICS_PORT) : undefined,
+    reportLinkSecret: env.REPORT_LINK_SECRET || undefined,
+    reportLinkTtlSeconds: Number(env.REPORT_LINK_TTL_SECONDS ?? 900),
+    chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    tracesExporter: env.OTEL_TRACES_EXPORTER === 'otlp' ? 'otlp' : 'none',
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    serviceName: env.OTEL_SERVICE_NAME ?? 'hotline',
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import pino from 'pino';
 import { maskPersonalNumbers, maskPhone } from '../domain/privacy';
+import { logContext } from './request-context';
 
 export type Logger = pino.Logger;
 export { maskSecret } from '../domain/privacy';
@@ -16,6 +17,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'hotline' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // the request being served (and its trace), on every line written while serving it
+      mixin: logContext,
       // on the serialized line, so no field, nesting or serializer (err's stack) escapes it;
       // JSON keeps digits, "+", "-", spaces and CJK text as they are, so the patterns match there too
       hooks: { streamWrite: maskPersonalNumbers },

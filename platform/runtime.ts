@@ -3,6 +3,7 @@
  * Temporal. The separate entrypoints (bin/api.ts, bin/worker.ts) and the all-in-one embedded
  * start (bin/start.ts) share these.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { createApp } from '../api/app';
 import { purgeIdempotencyRecords } from '../api/idempotency';
@@ -12,7 +13,7 @@ import { migrateDatabase } from '../db/migrate';
 import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createMetrics } from './metrics';
+import { createMetrics, serveMetrics } from './metrics';
 import { SecretBox } from './secret-box';
 import { assertPortsFree } from './ports';
 import type { PayloadKey } from './payload-codec';
@@ -78,7 +79,7 @@ export async function runApi(
     taskQueue: config.taskQueue,
     adminApiKey: config.adminApiKey,
     logger,
-    metrics: createMetrics(),
+    metrics: createMetrics({ database }),
     bodyLimit: config.bodyLimit,
     actionTimeoutMs: config.actionTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -87,6 +88,9 @@ export async function runApi(
     codec: { sealing: access.sealing, corsOrigins: config.codecCorsOrigins },
     secretBox,
     webhookSecretOverlapSeconds: config.webhookSecretOverlapSeconds,
+    // without a configured key, one of this process: its links do not open on another replica or after a restart
+    reportLinks: { secret: config.reportLinkSecret ?? crypto.randomBytes(32).toString('hex'), ttlSeconds: config.reportLinkTtlSeconds },
+    chromiumPath: config.chromiumPath,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -128,7 +132,9 @@ export async function runWorker(
   });
   const client = await connectClient(access);
   await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
+  const closeMetrics = config.workerMetricsPort === undefined ? undefined : await serveMetrics(config.workerMetricsPort, createMetrics());
   const done = worker.run().finally(async () => {
+    await closeMetrics?.();
     await connection.close();
     await database.close();
   });

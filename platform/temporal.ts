@@ -2,6 +2,8 @@
  * Temporal plumbing: finding the CLI, starting the embedded dev server, registering the ticket
  * search attributes on any server, and connecting clients.
  */
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { currentTracing } from './tracing';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, defaultGrpcRetryOptions, isGrpcServiceError, makeGrpcRetryInterceptor } from '@temporalio/client';
@@ -104,8 +106,10 @@ export interface TemporalAccess {
 
 export async function connectClient(access: TemporalAccess): Promise<Client> {
   const connection = await Connection.connect({ address: access.address, tls: loadTls(access.tls), interceptors: [retryWithinDeadline] });
+  // with tracing on, a workflow start or update carries the request's trace in its Temporal headers
+  const interceptors = currentTracing() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
   // a result the client cannot open is an error, never a value
-  return new Client({ connection, namespace: access.namespace, dataConverter: dataConverter(access.sealing, 'throw') });
+  return new Client({ connection, namespace: access.namespace, dataConverter: dataConverter(access.sealing, 'throw'), interceptors });
 }
 
 /** The certificate files read once at connection, for the client's Connection and the worker's NativeConnection. */

@@ -1,6 +1,9 @@
 /** The Temporal worker that runs ticket workflows and their activities. */
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { currentTracing } from './tracing';
 import type { Logger } from './logger';
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './payload-codec';
@@ -19,6 +22,7 @@ export async function createTicketWorker(opts: TemporalAccess & {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address, tls: loadTls(opts.tls) });
+  const tracing = currentTracing();
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
@@ -26,6 +30,17 @@ export async function createTicketWorker(opts: TemporalAccess & {
     activities: createActivities(opts.deps),
     // a payload the worker cannot open becomes a value the workflow refuses, never a failed workflow task
     dataConverter: dataConverter(opts.sealing, 'mark'),
+    // with tracing on: the workflow's spans (exported through a sink, as workflow code does no
+    // I/O) and each activity's, continuing the trace of the request that started or updated it
+    ...(tracing
+      ? {
+          interceptors: {
+            ...(opts.workflowBundle ? {} : { workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] }),
+            activity: [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+          },
+          sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+        }
+      : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOW_BUNDLE.workflowsPath }),
   });
   return { worker, connection };
@@ -33,11 +48,18 @@ export async function createTicketWorker(opts: TemporalAccess & {
 
 let runtimeInstalled = false;
 
+export interface TemporalTelemetry {
+  /** where the Core runtime serves the SDK's own worker metrics for Prometheus, e.g. 0.0.0.0:9464; unset: off */
+  metricsBindAddress?: string;
+}
+
 /**
- * Sends the Temporal SDK's own logs (worker, workflow `log`, core) through our JSON logger.
- * Must run before the first Temporal connection or server of the process.
+ * Installs the Temporal Core runtime of the process, once, before its first Temporal connection,
+ * worker or test server (the runtime cannot change afterwards): the SDK's own logs (worker,
+ * workflow `log`, and Core's native logs, forwarded instead of printed raw to the console) go
+ * through our JSON logger, and its worker metrics to a Prometheus endpoint when configured.
  */
-export function installTemporalLogging(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, telemetry: TemporalTelemetry = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
@@ -46,5 +68,11 @@ export function installTemporalLogging(logger: Logger): void {
       const { error, ...rest } = meta ?? {};
       logger[levels[level]]({ component: 'temporal', ...rest, ...(error ? { err: error } : {}) }, message);
     }),
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(telemetry.metricsBindAddress
+        ? { metrics: { prometheus: { bindAddress: telemetry.metricsBindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } }
+        : {}),
+    },
   });
 }

@@ -65,6 +65,11 @@ export class Proc {
     return this.child?.pid;
   }
 
+  /** the exit code of the last run once it has exited (null when a signal ended it) */
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }

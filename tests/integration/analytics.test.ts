@@ -18,6 +18,8 @@ import { latestEndedStart } from '../../domain/reports';
 import { shanghaiDay } from '../../domain/time';
 import { ensureReportSchedules, reportScheduleId } from '../../platform/schedules';
 import { startSystem, type TestSystem } from '../setup/system';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../api/report-pdf';
 
 let sys: TestSystem;
 let supervisor: string;
@@ -466,6 +468,48 @@ describe('periodic reports', () => {
     const rows = await sys.database.db.select().from(reports).where(eq(reports.id, 'month-2020-06-01'));
     expect(rows).toHaveLength(1);
     expect(await get('/v1/reports/month-2020-06-01')).toEqual(again.body);
+  });
+
+  it('opens in headless Chromium through a short-lived signed link, with names beside codes and Beijing times; and prints to PDF', async () => {
+    const link = await sys.call('POST', '/v1/reports/month-2020-06-01/link', { key: supervisor });
+    expect(link.status, JSON.stringify(link.body)).toBe(201);
+    expect(Date.parse(link.body.expiresAt) - Date.now()).toBeGreaterThan(0);
+    // a browser sends no Bearer header
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const opened = await page.goto(`${sys.baseUrl}${link.body.url}`);
+      expect(opened?.status()).toBe(200);
+      const text = await page.locator('body').innerText();
+      expect(text).toContain('12345 政务服务便民热线 月报 2020-06-01 – 2020-06-30');
+      // the long-overdue an-j07: its unit, topic and district by name with their codes, its times in Beijing time
+      const row = await page.locator('tr', { hasText: 'an-j07' }).first().innerText();
+      expect(row).toContain('测试牧野区 (an-muye)');
+      expect(row).toContain('大气污染 (050101)');
+      expect(row).toContain('2020-06-20 09:00 +08:00');
+      expect(row).toContain('2020-06-28 23:59 +08:00');
+      expect(text).toContain('牧野区 (410711)');
+      // one unit per column: relative changes in %, rates' changes in percentage points
+      expect(text).toContain('环比 MoM (%)');
+      expect(text).toContain('环比 MoM (pp)');
+    } finally {
+      await browser.close();
+    }
+    const pdf = await fetch(`${sys.baseUrl}${link.body.url}&format=pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('refuses a link that was altered, made for another report, or has expired', async () => {
+    const { body } = await sys.call('POST', '/v1/reports/month-2020-06-01/link', { key: supervisor });
+    const token = new URL(body.url, sys.baseUrl).searchParams.get('token')!;
+    const [expires, mac] = token.split('.');
+    const view = (id: string, t: string) => fetch(`${sys.baseUrl}/v1/reports/${id}/view?token=${encodeURIComponent(t)}`);
+    expect((await view('month-2020-06-01', `${Number(expires) + 3600}.${mac}`)).status).toBe(403);
+    expect((await view('month-2020-05-01', token)).status).toBe(403);
+    expect((await view('month-2020-06-01', `${Math.floor(Date.now() / 1000) - 1}.${mac}`)).status).toBe(403);
+    expect((await sys.call('POST', '/v1/reports/month-2020-06-01/link', { key: await sys.key('agent') })).status).toBe(403);
   });
 
   it('serves a report as CSV and as a printable HTML page with inline SVG charts', async () => {

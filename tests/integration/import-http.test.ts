@@ -205,8 +205,10 @@ describe('import jobs', () => {
     const doc = (await sys.call('GET', '/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/admin/import/jobs', '/v1/admin/import/jobs/{id}']));
     const post = doc.paths['/v1/admin/import/tickets'].post;
-    expect(post.responses['200'].content['application/json'].schema.properties).toHaveProperty('jobId');
-    expect(post.responses['202'].content['application/json'].schema.properties).toHaveProperty('rowsDone');
+    // bodies are named components: the operation refers to them
+    const schemaOf = (status: string) => doc.components.schemas[post.responses[status].content['application/json'].schema.$ref.split('/').at(-1)];
+    expect(schemaOf('200').properties).toHaveProperty('jobId');
+    expect(schemaOf('202').properties).toHaveProperty('rowsDone');
     expect(post.parameters.map((p: { name: string }) => p.name)).toContain('Prefer');
   });
 });

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { tickets } from '../../db/schema';
 import { createLogger } from '../../platform/logger';
-import { installTemporalLogging } from '../../platform/worker';
+import { installTemporalRuntime } from '../../platform/worker';
 import { eventually } from '../setup/eventually';
 import { startSystem, type TestSystem } from '../setup/system';
 
 const logLines: string[] = [];
 // before the system starts: the Temporal runtime's logger is installed once per process
-installTemporalLogging(createLogger('info', { write: (line: string) => void logLines.push(line) }));
+installTemporalRuntime(createLogger('info', { write: (line: string) => void logLines.push(line) }));
 
 let sys: TestSystem;
 let agent: string;

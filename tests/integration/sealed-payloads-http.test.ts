@@ -21,7 +21,7 @@ import { ACTOR_NOT_ALLOWED, type TicketState } from '../../domain/lifecycle';
 import { dataConverter, generatePayloadKey, SealingCodec } from '../../platform/payload-codec';
 import { startDevServer, temporalCliExecutable, type DevServer } from '../../platform/temporal';
 import { createLogger } from '../../platform/logger';
-import { installTemporalLogging } from '../../platform/worker';
+import { installTemporalRuntime } from '../../platform/worker';
 import { freePort } from '../fault/servers';
 import { TEST_SEALING } from '../setup/keys';
 import { eventually } from '../setup/eventually';
@@ -41,7 +41,7 @@ const CODEC_ENDPOINT = 'http://127.0.0.1:3000/codec';
 
 beforeAll(async () => {
   // before the dev server, the first use of the SDK's runtime in this process
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-sealed-'));
   uiPort = await freePort();
   dev = await startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort, uiCodecEndpoint: CODEC_ENDPOINT });

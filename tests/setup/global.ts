@@ -15,7 +15,7 @@ import { loadDemoData } from '../../db/seed';
 import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase } from '../../platform/postgres';
 import { startDevServer } from '../../platform/temporal';
 import { createLogger } from '../../platform/logger';
-import { installTemporalLogging, WORKFLOW_BUNDLE } from '../../platform/worker';
+import { installTemporalRuntime, WORKFLOW_BUNDLE } from '../../platform/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -45,7 +45,7 @@ async function providePostgresServer(): Promise<{ adminUrl: string; stop(): Prom
 }
 
 export default async function setup(project: TestProject) {
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const database = `hotline_test_${process.pid}_${Date.now()}`;
   const server = await providePostgresServer();
   const ADMIN_URL = server.adminUrl;

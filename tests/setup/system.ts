@@ -22,7 +22,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { loadDemoData } from '../../db/seed';
 import { createDatabaseIfMissing, withDatabase } from '../../platform/postgres';
 import { connectClient, ensureSearchAttributes } from '../../platform/temporal';
-import { createTicketWorker, installTemporalLogging } from '../../platform/worker';
+import { createTicketWorker, installTemporalRuntime } from '../../platform/worker';
 import type { Client } from '@temporalio/client';
 import { temporal as temporalProto } from '@temporalio/proto';
 import { TEST_SEALING } from './keys';
@@ -101,12 +101,14 @@ export async function startSystem(
     isolated?: boolean;
     /** the retries of notifications' deliveries */
     webhookDelivery?: WebhookDeliveryPolicy;
+    /** the clock of the next-year calendar warning (readiness, metric, supervision queue) */
+    now?: () => Date;
   } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
     ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const address = opts.temporalAddress ?? inject('temporalAddress');
   const isolated = opts.isolated ? await isolatedInfra(address) : undefined;
   const databaseUrl = isolated?.databaseUrl ?? inject('databaseUrl');
@@ -132,7 +134,8 @@ export async function startSystem(
     taskQueue,
     adminApiKey: adminKey,
     logger,
-    metrics: createMetrics(),
+    metrics: createMetrics({ database, now: opts.now }),
+    now: opts.now,
     actionTimeoutMs: opts.actionTimeoutMs,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     maxSpooledImportBytes: opts.maxSpooledImportBytes,

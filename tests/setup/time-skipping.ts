@@ -22,7 +22,7 @@ import type { Actor, NewTicket } from '../../domain/ticket';
 import { ensureSearchAttributes, findOnPath } from '../../platform/temporal';
 import { TICKET_WORKFLOW } from '../../workflows/messages';
 import { createLogger } from '../../platform/logger';
-import { installTemporalLogging } from '../../platform/worker';
+import { installTemporalRuntime } from '../../platform/worker';
 import type { TicketWorkflowInput } from '../../workflows/ticket';
 import { dataConverter, type PayloadSealing } from '../../platform/payload-codec';
 import { TEST_SEALING } from './keys';
@@ -85,7 +85,7 @@ export async function createTimeSkippingEnv(
   /** the payload keys of the environment's client and worker; the recorder seals a history with an older key */
   sealing: PayloadSealing = TEST_SEALING,
 ) {
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
+  installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const path = process.env.TEMPORAL_TEST_SERVER_PATH ?? findOnPath('temporal-test-server');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
