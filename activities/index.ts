@@ -2,6 +2,7 @@
 import type { Database } from '../db/client';
 import type { Logger } from '../platform/logger';
 import { failingFastOnDataErrors } from './data-errors';
+import { createClassifierTrainingActivities } from './classifier-training';
 import { createIntakeActivities } from './intake';
 import { createSupervisionActivities } from './supervision';
 import { createReportActivities } from './reports';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createReportActivities(deps),
       ...createSupervisionActivities(deps),
       ...createIntakeActivities(deps),
+      ...createClassifierTrainingActivities(deps),
     },
     deps.logger,
   );

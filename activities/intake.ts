@@ -7,7 +7,10 @@ import { and, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { knowledgeBase, routingRules, tickets, units } from '../db/schema';
 import { currentPolicy, loadCalendar } from '../db/policy';
-import { DEFAULT_CLASSIFIER_DATA, classify, route, type Proposal, type Route } from '../domain/classifier';
+import { DEFAULT_CLASSIFIER_BASE, classify, route, type Proposal, type Route } from '../domain/classifier';
+import { gatesFor } from '../domain/classifier/gate';
+import type { CompiledModel } from '../domain/classifier/model';
+import { currentModel } from './classifier-model';
 import { addDuration, subtractDuration } from '../domain/deadlines';
 import { OPEN_STATUSES, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
@@ -22,15 +25,19 @@ export interface ProposalInput {
 }
 
 /** The classifier's proposal and the route it leads to, with the knowledge base and routing table in force. */
-export async function proposeFor(db: Db, input: ProposalInput): Promise<{ proposal: Proposal; route: Route | null }> {
-  const [entries, rules, unitRows] = await Promise.all([
+export async function proposeFor(
+  db: Db,
+  input: ProposalInput,
+): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel }> {
+  const [entries, rules, unitRows, model] = await Promise.all([
     db.select().from(knowledgeBase),
     db.select().from(routingRules),
     db.select({ id: units.id }).from(units),
+    currentModel(db),
   ]);
-  const proposal = classify(input, { ...DEFAULT_CLASSIFIER_DATA, knowledgeBase: entries });
+  const proposal = classify(input, { ...DEFAULT_CLASSIFIER_BASE, knowledgeBase: entries, model });
   const regionCode = input.regionCode ?? proposal.regionCode.value;
-  return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows) };
+  return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows), model };
 }
 
 export function summarize(proposal: Proposal, routed: Route | null): ProposalSummary {
@@ -44,7 +51,14 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
       route: routed?.confidence ?? null,
     },
     regionCode: proposal.regionCode.value,
-    outOfScope: { value: proposal.outOfScope.value, reason: proposal.outOfScope.reason, referral: proposal.outOfScope.referral },
+    outOfScope: {
+      value: proposal.outOfScope.value,
+      reason: proposal.outOfScope.reason,
+      referral: proposal.outOfScope.referral,
+      ...(proposal.outOfScope.kind ? { kind: proposal.outOfScope.kind } : {}),
+      ...(proposal.outOfScope.emergency ? { emergency: true } : {}),
+    },
+    modelVersion: proposal.modelVersion,
     knowledgeBase: proposal.knowledgeBase
       ? { entryId: proposal.knowledgeBase.entryId, answer: proposal.knowledgeBase.answer, score: proposal.knowledgeBase.score }
       : undefined,
@@ -54,11 +68,19 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
 
 /**
  * Auto-dispatch (自动派单) when the policy allows it for the channel and nothing asks for a person:
- * in scope, no knowledge-base answer to give, not a repeat, and the topic, the category and the
- * route each at least `minConfidence` sure.
+ * in scope, no knowledge-base answer to give, not a repeat, the route at least `minConfidence`
+ * sure, and type, topic and category each past the gate the model's precision curves give for
+ * the policy's `minPrecision` (domain/classifier/gate.ts).
  */
-export function mayAutoDispatch(policy: Policy, channel: NewTicket['channel'], p: ProposalSummary, repeatOf: string[]): boolean {
+export function mayAutoDispatch(
+  policy: Policy,
+  channel: NewTicket['channel'],
+  p: ProposalSummary,
+  repeatOf: string[],
+  model: CompiledModel,
+): boolean {
   const { channels, minConfidence } = policy.autoDispatch;
+  const gates = gatesFor(model, policy.autoDispatch);
   const c = p.confidence;
   return (
     channels.includes(channel) &&
@@ -66,7 +88,10 @@ export function mayAutoDispatch(policy: Policy, channel: NewTicket['channel'], p
     p.knowledgeBase === undefined &&
     repeatOf.length === 0 &&
     p.route !== null &&
-    Math.min(c.topic, c.category, c.route ?? 0) >= minConfidence
+    (c.route ?? 0) >= minConfidence &&
+    c.type >= gates.type &&
+    c.topic >= gates.topic &&
+    c.category >= gates.category
   );
 }
 
@@ -75,7 +100,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
   return {
     async intake(args: { ticketId: string; ticket: NewTicket; receivedAt: string }): Promise<IntakeFindings> {
       const { ticket } = args;
-      const [{ policy }, cal, { proposal, route: routed }] = await Promise.all([
+      const [{ policy }, cal, { proposal, route: routed, model }] = await Promise.all([
         currentPolicy(db),
         loadCalendar(db),
         proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode }),
@@ -116,7 +141,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
         proposal: summary,
         repeatOf,
         triageBy: addDuration(cal, receivedAt, policy.triage).toISOString(),
-        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf),
+        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, model),
       };
     },
   };

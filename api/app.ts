@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps): Express {
   analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db);
-  classificationRoutes(api, db);
+  classificationRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   app.use('/v1', v1);
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -15,7 +15,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { assertPortsFree } from './ports';
 import { connectClient, ensureSearchAttributes } from './temporal';
-import { ensureReportSchedules } from './schedules';
+import { ensureClassifierSchedule, ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 export interface Running {
@@ -91,7 +91,9 @@ export async function runWorker(
     deps: { database, logger, webhookSecret: config.webhookSecret },
   });
   const client = await connectClient(infra.temporalAddress, config.temporalNamespace);
-  await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
+  await Promise.all([ensureReportSchedules(client, config.taskQueue, logger), ensureClassifierSchedule(client, config.taskQueue, logger)]).finally(() =>
+    client.connection.close(),
+  );
   const done = worker.run().finally(async () => {
     await connection.close();
     await database.close();

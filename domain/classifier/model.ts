@@ -46,15 +46,18 @@ export interface ModelArtifact {
   precision: Record<GatedField, PrecisionPoint[]>;
 }
 
+/**
+ * A field's scoring table. wink's odds of label l for token t are
+ *   log2(c + s) − log2(W_l + V·s) − [log2(T_t − c + s) − log2(W − W_l + V·s)]
+ * (c: t's count under l, T_t: over all labels, W: token counts, V: vocabulary, s: smoothing).
+ * For the labels where c = 0 that is a per-label constant minus log2(T_t + s), so a token
+ * stores that shift and a sparse correction for the few labels it was seen under.
+ */
 interface FieldModel {
   labels: string[];
-  smoothing: number;
-  /** per label: token → count */
-  count: Array<Map<string, number>>;
-  /** token → count summed over labels */
-  total: Map<string, number>;
-  logDenominator: Float64Array;
-  logInverseDenominator: Float64Array;
+  /** per label: the odds of a token never seen under it, before the token's shift */
+  unseen: Float64Array;
+  tokens: Map<string, { shift: number; labels: Int32Array; correction: Float64Array }>;
   prior: Float64Array;
   temperature: number;
   lengthPower: number;
@@ -120,21 +123,28 @@ function compileField(json: string, calibration: { temperature: number; lengthPo
   const v = vocabulary.length;
   const allSamples = labels.reduce((sum, l) => sum + (samples[l] as number), 0);
   const allWords = labels.reduce((sum, l) => sum + (words[l] as number), 0);
-  const total = new Map<string, number>();
-  const count = labels.map((label) => {
-    const map = new Map(Object.entries(counts[label] ?? {}));
-    for (const [token, c] of map) total.set(token, (total.get(token) ?? 0) + c);
-    return map;
-  });
-  for (const token of vocabulary) if (!total.has(token)) total.set(token, 0);
   const perLabel = (f: (label: string) => number) => Float64Array.from(labels, f);
+  const logDenominator = perLabel((l) => Math.log2((words[l] as number) + v * s));
+  const logInverseDenominator = perLabel((l) => Math.log2(allWords - (words[l] as number) + v * s));
+  const unseen = Float64Array.from(labels, (_, i) => Math.log2(s) - (logDenominator[i] as number) + (logInverseDenominator[i] as number));
+  const seen = new Map<string, Array<[number, number]>>(vocabulary.map((token) => [token, []]));
+  labels.forEach((label, i) => {
+    for (const [token, c] of Object.entries(counts[label] ?? {})) seen.get(token)?.push([i, c]);
+  });
+  const tokens: FieldModel['tokens'] = new Map();
+  for (const [token, entries] of seen) {
+    const total = entries.reduce((sum, [, c]) => sum + c, 0);
+    const shift = -Math.log2(total + s);
+    const correction = Float64Array.from(entries, ([i, c]) => {
+      const odds = Math.log2(c + s) - (logDenominator[i] as number) - Math.log2(total - c + s) + (logInverseDenominator[i] as number);
+      return odds - (unseen[i] as number) - shift;
+    });
+    tokens.set(token, { shift, labels: Int32Array.from(entries, ([i]) => i), correction });
+  }
   return {
     labels,
-    smoothing: s,
-    count,
-    total,
-    logDenominator: perLabel((l) => Math.log2((words[l] as number) + v * s)),
-    logInverseDenominator: perLabel((l) => Math.log2(allWords - (words[l] as number) + v * s)),
+    unseen,
+    tokens,
     prior: perLabel((l) => Math.log2(samples[l] as number) - Math.log2(allSamples - (samples[l] as number))),
     ...calibration,
   };
@@ -149,22 +159,25 @@ export function compile(version: string, artifact: ModelArtifact): CompiledModel
 
 /** wink's odds (log2) for each label index given, and how many tokens the model knows. */
 export function odds(model: FieldModel, tokens: readonly string[], only?: ReadonlySet<string>): { odds: Map<number, number>; known: number } {
-  const indices = model.labels.flatMap((label, i) => (only && !only.has(label) ? [] : [i]));
-  const result = new Map(indices.map((i) => [i, 0]));
+  const sums = new Float64Array(model.labels.length);
   let known = 0;
-  const s = model.smoothing;
+  let shift = 0;
   for (const token of tokens) {
-    const total = model.total.get(token);
-    if (total === undefined) continue;
+    const entry = model.tokens.get(token);
+    if (entry === undefined) continue;
     known++;
-    for (const i of indices) {
-      const c = (model.count[i] as Map<string, number>).get(token) ?? 0;
-      const lh = Math.log2(c + s) - (model.logDenominator[i] as number);
-      const ilh = Math.log2(total - c + s) - (model.logInverseDenominator[i] as number);
-      result.set(i, (result.get(i) as number) + lh - ilh);
+    shift += entry.shift;
+    for (let k = 0; k < entry.labels.length; k++) {
+      const i = entry.labels[k] as number;
+      sums[i] = (sums[i] as number) + (entry.correction[k] as number);
     }
   }
-  if (known > 0) for (const i of indices) result.set(i, (result.get(i) as number) + (model.prior[i] as number));
+  const result = new Map<number, number>();
+  model.labels.forEach((label, i) => {
+    if (only && !only.has(label)) return;
+    // wink adds the prior only when some token is known, and returns 0 otherwise
+    result.set(i, known === 0 ? 0 : (sums[i] as number) + known * (model.unseen[i] as number) + shift + (model.prior[i] as number));
+  });
   return { odds: result, known };
 }
 
