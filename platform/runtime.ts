@@ -15,6 +15,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { assertPortsFree } from './ports';
 import { connectClient, ensureSearchAttributes } from './temporal';
+import { starterModel } from '../activities/classifier-model';
 import { ensureClassifierSchedule, ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
@@ -54,6 +55,8 @@ export async function runApi(
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
   });
+  // trained before the API listens: POST /v1/classify must not block the event loop on it later
+  starterModel();
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     // taken meanwhile: a clear failure rather than an unhandled 'error' event

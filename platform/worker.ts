@@ -1,3 +1,4 @@
+import { starterModel } from '../activities/classifier-model';
 /** The Temporal worker that runs ticket workflows and their activities. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from './logger';
@@ -11,6 +12,8 @@ export async function createTicketWorker(opts: {
   /** a prebuilt workflow bundle (tests build it once); else the workflows are bundled at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
+  // trained before the worker takes tasks: the first intake must not spend its timeout on it
+  starterModel();
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
     connection,

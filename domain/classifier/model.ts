@@ -182,10 +182,20 @@ export function odds(model: FieldModel, tokens: readonly string[], only?: Readon
 }
 
 function softmax(scores: Map<number, number>, scale: number): Map<number, number> {
-  const max = Math.max(...scores.values());
-  const exp = new Map([...scores].map(([i, x]) => [i, Math.exp((x - max) * scale)]));
-  const sum = [...exp.values()].reduce((a, b) => a + b, 0);
-  return new Map([...exp].map(([i, e]) => [i, e / sum]));
+  const entries = [...scores];
+  const max = Math.max(...entries.map(([, x]) => x));
+  const exp = entries.map(([, x]) => Math.exp((x - max) * scale));
+  const sum = exp.reduce((total, e) => total + e, 0);
+  return new Map(entries.map(([i], k) => [i, (exp[k] as number) / sum]));
+}
+
+/** −log p of the label at `index`, without building the distribution (the calibration grid runs it often). */
+function logLoss(values: Float64Array, index: number, scale: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const x of values) max = Math.max(max, x);
+  let sum = 0;
+  for (const x of values) sum += Math.exp((x - max) * scale);
+  return Math.log(sum) - ((values[index] as number) - max) * scale;
 }
 
 function scaleOf(known: number, temperature: number, lengthPower: number): number {
@@ -231,22 +241,21 @@ export function splitOf(content: string): Split {
 }
 
 const TEMPERATURES = [0.25, 0.35, 0.5, 0.7, 1, 1.4, 2, 2.8, 4, 5.6, 8, 11, 16, 23, 32];
-const LENGTH_POWERS = [0, 0.25, 0.5, 0.75, 1];
+const LENGTH_POWERS = [0, 0.5, 1];
 
 /** The (T, α) of the grid with the least log-loss on the calibration cases. */
 function fitCalibration(model: FieldModel, cases: ReadonlyArray<{ tokens: string[]; label: string }>): { temperature: number; lengthPower: number } {
   const scored = cases.flatMap(({ tokens, label }) => {
     const index = model.labels.indexOf(label);
     if (index < 0) return [];
-    return [{ ...odds(model, tokens), index }];
+    const { odds: raw, known } = odds(model, tokens);
+    return [{ values: Float64Array.from(model.labels, (_, i) => raw.get(i) ?? 0), known, index }];
   });
   let best = { temperature: 1, lengthPower: 0, loss: Number.POSITIVE_INFINITY };
   for (const temperature of TEMPERATURES) {
     for (const lengthPower of LENGTH_POWERS) {
       let loss = 0;
-      for (const { odds: raw, known, index } of scored) {
-        loss -= Math.log(Math.max(1e-12, softmax(raw, scaleOf(known, temperature, lengthPower)).get(index) ?? 0));
-      }
+      for (const { values, known, index } of scored) loss += logLoss(values, index, scaleOf(known, temperature, lengthPower));
       if (loss < best.loss) best = { temperature, lengthPower, loss };
     }
   }
@@ -296,17 +305,19 @@ export function tokenize(tickets: readonly LabelledTicket[]) {
 export function fitModel(tokenized: ReturnType<typeof tokenize>, version: string): CompiledModel & { artifact: ModelArtifact } {
   const train = tokenized.filter(({ ticket }) => splitOf(ticket.content) === 'train');
   const calibration = tokenized.filter(({ ticket }) => splitOf(ticket.content) === 'calibration');
-  const counts = Object.fromEntries(MODEL_FIELDS.map((field) => [field, learnField(field, train)])) as Record<ModelField, string>;
-  const calibrations = Object.fromEntries(
-    MODEL_FIELDS.map((field) => {
-      const raw = compileField(counts[field], { temperature: 1, lengthPower: 0 });
-      const cases = calibration.flatMap(({ ticket, tokens }) => {
-        const label = labelOf(field, ticket);
-        return label === null ? [] : [{ tokens, label }];
-      });
-      return [field, fitCalibration(raw, cases)];
-    }),
-  ) as ModelArtifact['calibration'];
-  const artifact: ModelArtifact = { counts, calibration: calibrations, precision: { type: [], topic: [], category: [] } };
-  return { ...compile(version, artifact), artifact };
+  const counts = {} as Record<ModelField, string>;
+  const calibrations = {} as ModelArtifact['calibration'];
+  const fields = {} as Record<ModelField, FieldModel>;
+  for (const field of MODEL_FIELDS) {
+    counts[field] = learnField(field, train);
+    const raw = compileField(counts[field], { temperature: 1, lengthPower: 0 });
+    const cases = calibration.flatMap(({ ticket, tokens }) => {
+      const label = labelOf(field, ticket);
+      return label === null ? [] : [{ tokens, label }];
+    });
+    calibrations[field] = fitCalibration(raw, cases);
+    fields[field] = { ...raw, ...calibrations[field] };
+  }
+  const precision = { type: [], topic: [], category: [] };
+  return { version, fields, precision, artifact: { counts, calibration: calibrations, precision } };
 }

@@ -9,7 +9,6 @@ import type { ClassifierData } from './classify';
 import { classify } from './classify';
 import {
   type CompiledModel,
-  compile,
   fitModel,
   type LabelledTicket,
   type ModelArtifact,
@@ -103,8 +102,9 @@ export interface TrainedModel {
 export function trainClassifier(tickets: readonly LabelledTicket[], version: string, base: ClassifierBase): TrainedModel {
   const fitted = fitModel(tokenize(tickets), version);
   const calibration = tickets.filter((ticket) => splitOf(ticket.content) === 'calibration');
-  const artifact: ModelArtifact = { ...fitted.artifact, precision: precisionCurves(calibration, { ...base, model: fitted }) };
-  const model = compile(version, artifact);
+  const precision = precisionCurves(calibration, { ...base, model: fitted });
+  const artifact: ModelArtifact = { ...fitted.artifact, precision };
+  const model: CompiledModel = { version, fields: fitted.fields, precision };
   const test = tickets.filter((ticket) => splitOf(ticket.content) === 'test');
   return { model, artifact, metrics: measure(test, { ...base, model }), trainingCases: tickets.length };
 }
