@@ -1,8 +1,8 @@
-import { starterModel } from '../activities/classifier-model';
 /** The Temporal worker that runs ticket workflows and their activities. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from './logger';
 import { createActivities, type ActivityDeps } from '../activities';
+import { starterModel } from '../activities/classifier-model';
 
 export async function createTicketWorker(opts: {
   address: string;
