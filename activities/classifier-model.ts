@@ -75,6 +75,17 @@ export async function trainingSet(db: Db): Promise<LabelledTicket[]> {
   return [...readCorpus('corpus').filter((ticket) => !known.has(ticket.content)), ...city];
 }
 
+/** The newest promoted model's stored artifact, or null while the starter model is in force. */
+export async function promotedArtifact(db: Db): Promise<{ version: string; artifact: ModelArtifact } | null> {
+  const [row] = await db
+    .select({ id: classifierModels.id, artifact: classifierModels.artifact })
+    .from(classifierModels)
+    .where(eq(classifierModels.status, 'promoted'))
+    .orderBy(desc(classifierModels.promotedAt))
+    .limit(1);
+  return row ? { version: row.id, artifact: row.artifact as ModelArtifact } : null;
+}
+
 const compiled = new Map<string, CompiledModel>();
 
 /**

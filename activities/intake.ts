@@ -3,12 +3,14 @@
  * detection (反复多发) and the auto-dispatch decision. The classifier and routing are pure
  * (domain/classifier); the knowledge base, routing rules, units and policy come from Postgres.
  */
-import { and, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { knowledgeBase, routingRules, tickets, units } from '../db/schema';
 import { currentPolicy, loadCalendar } from '../db/policy';
 import { DEFAULT_CLASSIFIER_BASE, classify, route, type Proposal, type Route } from '../domain/classifier';
 import { gatesFor } from '../domain/classifier/gate';
+import { placeSimilarity, SAME_PLACE_SIMILARITY } from '../domain/classifier/place';
+import { XINXIANG_REGIONS } from '../domain/classifier/regions';
 import type { CompiledModel } from '../domain/classifier/model';
 import { currentModel } from './classifier-model';
 import { addDuration, subtractDuration } from '../domain/deadlines';
@@ -16,6 +18,11 @@ import { OPEN_STATUSES, type IntakeFindings, type ProposalSummary } from '../dom
 import type { Policy } from '../domain/policy';
 import type { NewTicket } from '../domain/ticket';
 import type { ActivityDeps } from './index';
+
+/** Open tickets of the same middle topic compared by address: the newest this many in the repeat window. */
+const PLACE_CANDIDATES = 500;
+/** Left out of address comparison: every address in the city may or may not name it. */
+const CITY_NAMES = XINXIANG_REGIONS.cityNames;
 
 export interface ProposalInput {
   content: string;
@@ -109,33 +116,34 @@ export function createIntakeActivities({ database }: ActivityDeps) {
       const receivedAt = new Date(args.receivedAt);
       const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
       const topic = ticket.classification?.topic ?? summary.classification.topic;
-      const address = ticket.address?.replace(/\s+/g, '');
-      const sameCaller = ticket.caller.phone ? eq(tickets.callerPhone, ticket.caller.phone) : undefined;
-      // the same place: the same address, about a topic of the same middle category
-      const samePlace = address
-        ? and(
-            sql`regexp_replace(${tickets.address}, '\\s+', '', 'g') = ${address}`,
-            // a ticket still in triage has only the classifier's topic
-            sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
-          )
-        : undefined;
-      const repeats =
-        sameCaller || samePlace
-          ? await db
-              .select({ id: tickets.id })
-              .from(tickets)
-              .where(
-                and(
-                  ne(tickets.id, args.ticketId),
-                  inArray(tickets.status, [...OPEN_STATUSES]),
-                  eq(tickets.imported, false),
-                  gte(tickets.receivedAt, since),
-                  or(sameCaller, samePlace),
-                ),
-              )
-              .orderBy(tickets.receivedAt)
-              .limit(10)
-          : [];
+      const recentOpen = and(
+        ne(tickets.id, args.ticketId),
+        inArray(tickets.status, [...OPEN_STATUSES]),
+        eq(tickets.imported, false),
+        gte(tickets.receivedAt, since),
+      );
+      const sameCaller = ticket.caller.phone
+        ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
+        : Promise.resolve([]);
+      // the same place in other words: open tickets of the same middle topic (a ticket still in
+      // triage has only the classifier's topic) whose address is similar (domain/classifier/place.ts)
+      const samePlace = ticket.address
+        ? db
+            .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
+            .from(tickets)
+            .where(
+              and(
+                recentOpen,
+                sql`${tickets.address} is not null`,
+                sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
+              ),
+            )
+            .orderBy(desc(tickets.receivedAt))
+            .limit(PLACE_CANDIDATES)
+            .then((rows) => rows.filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY))
+        : Promise.resolve([]);
+      const found = new Map((await Promise.all([sameCaller, samePlace])).flat().map((row) => [row.id, row]));
+      const repeats = [...found.values()].sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id)).slice(0, 10);
       const repeatOf = repeats.map((r) => r.id);
       return {
         proposal: summary,
