@@ -11,6 +11,7 @@ import { classifierModels, knowledgeBase, routingRules, topics } from '../db/sch
 import { STARTER_VERSION } from '../activities/classifier-model';
 import { CLASSIFIER_TRAINING_WORKFLOW } from '../platform/schedules';
 import type { TemporalCalls } from './temporal-calls';
+import { modelVersionView, outOfScopeView } from './views';
 import { proposeFor, summarize } from '../activities/intake';
 import { regionCodeSchema, text, topicSchema, unitIdSchema } from '../domain/ticket';
 import { HttpError, notFound } from './errors';
@@ -21,14 +22,8 @@ const proposalView = z.object({
   classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
   confidence: z.object({ type: z.number(), topic: z.number(), category: z.number(), region: z.number(), route: z.number().nullable() }),
   regionCode: z.string().nullable(),
-  outOfScope: z.object({
-    value: z.boolean(),
-    reason: z.string().optional(),
-    referral: z.string().optional(),
-    kind: z.string().optional(),
-    emergency: z.boolean().optional().describe('an emergency for 110/119/120/122: refer the caller at once'),
-  }),
-  modelVersion: z.string().optional().describe('the classifier model that proposed this'),
+  outOfScope: outOfScopeView,
+  modelVersion: modelVersionView,
   knowledgeBase: z.object({ entryId: z.string(), answer: z.string(), score: z.number() }).optional(),
   route: z.object({ unitId: z.string(), coUnitIds: z.array(z.string()) }).nullable(),
   topicName: z.string().nullable(),
