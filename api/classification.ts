@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { asc, desc, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { classifierModels, knowledgeBase, routingRules, topics } from '../db/schema';
@@ -14,7 +14,7 @@ import type { TemporalCalls } from './temporal-calls';
 import { modelVersionView, outOfScopeView } from './views';
 import { proposeFor, summarize } from '../activities/intake';
 import { regionCodeSchema, text, topicSchema, unitIdSchema } from '../domain/ticket';
-import { HttpError, notFound } from './errors';
+import { conflict, HttpError, notFound } from './errors';
 import { assertReferencesExist, unitRefs } from './references';
 import type { Api } from './route';
 
@@ -94,12 +94,19 @@ export function classificationRoutes(api: Api, deps: ClassificationDeps): void {
     tag: 'admin',
     summary: 'Train a classifier model from the labelled tickets now (as the nightly schedule does)',
     description:
-      'Answers 202 at once with the run; the model is promoted when it is not worse than the model in force on its test split ' +
+      'Answers 202 at once with the run (409 while another run is training); the model is promoted when it is not worse than the model in force on its test split ' +
       '(see GET /v1/admin/classifier/models).',
     roles: ['admin'],
     status: 202,
     response: modelView,
     handler: async ({ res }) => {
+      // one run at a time: each takes a core for a while; a run left behind by a crash counts for an hour
+      const [running] = await db
+        .select({ id: classifierModels.id })
+        .from(classifierModels)
+        .where(and(eq(classifierModels.status, 'training'), gt(classifierModels.createdAt, sql`now() - interval '1 hour'`)))
+        .limit(1);
+      if (running) throw conflict(`classifier model ${running.id} is still training`);
       const id = `model-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${crypto.randomUUID().slice(0, 8)}`;
       const requestedBy = `admin:${res.locals.principal.id}`;
       await db.insert(classifierModels).values({ id, status: 'training', requestedBy });
