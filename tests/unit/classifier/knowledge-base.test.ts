@@ -42,6 +42,10 @@ describe('classify with the knowledge base', () => {
     expect(proposal.knowledgeBase?.entryId).toBe('kb-hukou-transfer');
   });
 
+  it('answers a question asked in everyday words', () => {
+    expect(propose('社保卡丢了，想问问咋挂失补办').knowledgeBase?.entryId).toBe('kb-social-card-replace');
+  });
+
   it('does not answer a help request that only mentions the subject', () => {
     expect(propose('暖气停了两天了，什么时候能恢复').knowledgeBase).toBeUndefined();
     expect(propose('我上个月在网上申请了失业保险金，到现在还显示审核中').knowledgeBase).toBeUndefined();
