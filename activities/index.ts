@@ -4,6 +4,7 @@ import type { WebhookDeliveryPolicy } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { SecretBox } from '../platform/secret-box';
 import { failingFastOnDataErrors } from './data-errors';
+import { createClassifierTrainingActivities } from './classifier-training';
 import { createIntakeActivities } from './intake';
 import { createNotificationActivities } from './notifications';
 import { createSupervisionActivities } from './supervision';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createSupervisionActivities(deps),
       ...createNotificationActivities(deps),
       ...createIntakeActivities(deps),
+      ...createClassifierTrainingActivities(deps),
     },
     deps.logger,
   );

@@ -3,16 +3,26 @@
  * detection (反复多发) and the auto-dispatch decision. The classifier and routing are pure
  * (domain/classifier); the knowledge base, routing rules, units and policy come from Postgres.
  */
-import { and, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { knowledgeBase, routingRules, tickets, units } from '../db/schema';
 import { currentPolicy, loadCalendar } from '../db/policy';
-import { DEFAULT_CLASSIFIER_DATA, classify, route, type Proposal, type Route } from '../domain/classifier';
+import { DEFAULT_CLASSIFIER_BASE, classify, route, type Proposal, type Route } from '../domain/classifier';
+import { gatesFor } from '../domain/classifier/gate';
+import { placeSimilarity, SAME_PLACE_SIMILARITY } from '../domain/classifier/place';
+import { XINXIANG_REGIONS } from '../domain/classifier/regions';
+import type { CompiledModel } from '../domain/classifier/model';
+import { currentModel } from './classifier-model';
 import { addDuration, subtractDuration } from '../domain/deadlines';
 import { OPEN_STATUSES, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
 import type { NewTicket } from '../domain/ticket';
 import type { ActivityDeps } from './index';
+
+/** Open tickets of the same middle topic compared by address: the newest this many in the repeat window. */
+const PLACE_CANDIDATES = 500;
+/** Left out of address comparison: every address in the city may or may not name it. */
+const CITY_NAMES = XINXIANG_REGIONS.cityNames;
 
 export interface ProposalInput {
   content: string;
@@ -22,15 +32,19 @@ export interface ProposalInput {
 }
 
 /** The classifier's proposal and the route it leads to, with the knowledge base and routing table in force. */
-export async function proposeFor(db: Db, input: ProposalInput): Promise<{ proposal: Proposal; route: Route | null }> {
-  const [entries, rules, unitRows] = await Promise.all([
+export async function proposeFor(
+  db: Db,
+  input: ProposalInput,
+): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel }> {
+  const [entries, rules, unitRows, model] = await Promise.all([
     db.select().from(knowledgeBase),
     db.select().from(routingRules),
     db.select({ id: units.id }).from(units),
+    currentModel(db),
   ]);
-  const proposal = classify(input, { ...DEFAULT_CLASSIFIER_DATA, knowledgeBase: entries });
+  const proposal = classify(input, { ...DEFAULT_CLASSIFIER_BASE, knowledgeBase: entries, model });
   const regionCode = input.regionCode ?? proposal.regionCode.value;
-  return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows) };
+  return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows), model };
 }
 
 export function summarize(proposal: Proposal, routed: Route | null): ProposalSummary {
@@ -44,7 +58,14 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
       route: routed?.confidence ?? null,
     },
     regionCode: proposal.regionCode.value,
-    outOfScope: { value: proposal.outOfScope.value, reason: proposal.outOfScope.reason, referral: proposal.outOfScope.referral },
+    outOfScope: {
+      value: proposal.outOfScope.value,
+      reason: proposal.outOfScope.reason,
+      referral: proposal.outOfScope.referral,
+      ...(proposal.outOfScope.kind ? { kind: proposal.outOfScope.kind } : {}),
+      ...(proposal.outOfScope.emergency ? { emergency: true } : {}),
+    },
+    modelVersion: proposal.modelVersion,
     knowledgeBase: proposal.knowledgeBase
       ? { entryId: proposal.knowledgeBase.entryId, answer: proposal.knowledgeBase.answer, score: proposal.knowledgeBase.score }
       : undefined,
@@ -54,11 +75,19 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
 
 /**
  * Auto-dispatch (自动派单) when the policy allows it for the channel and nothing asks for a person:
- * in scope, no knowledge-base answer to give, not a repeat, and the topic, the category and the
- * route each at least `minConfidence` sure.
+ * in scope, no knowledge-base answer to give, not a repeat, the route at least `minConfidence`
+ * sure, and type, topic and category each past the gate the model's precision curves give for
+ * the policy's `minPrecision` (domain/classifier/gate.ts).
  */
-export function mayAutoDispatch(policy: Policy, channel: NewTicket['channel'], p: ProposalSummary, repeatOf: string[]): boolean {
+export function mayAutoDispatch(
+  policy: Policy,
+  channel: NewTicket['channel'],
+  p: ProposalSummary,
+  repeatOf: string[],
+  model: CompiledModel,
+): boolean {
   const { channels, minConfidence } = policy.autoDispatch;
+  const gates = gatesFor(model, policy.autoDispatch);
   const c = p.confidence;
   return (
     channels.includes(channel) &&
@@ -66,7 +95,10 @@ export function mayAutoDispatch(policy: Policy, channel: NewTicket['channel'], p
     p.knowledgeBase === undefined &&
     repeatOf.length === 0 &&
     p.route !== null &&
-    Math.min(c.topic, c.category, c.route ?? 0) >= minConfidence
+    (c.route ?? 0) >= minConfidence &&
+    c.type >= gates.type &&
+    c.topic >= gates.topic &&
+    c.category >= gates.category
   );
 }
 
@@ -75,7 +107,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
   return {
     async intake(args: { ticketId: string; ticket: NewTicket; receivedAt: string }): Promise<IntakeFindings> {
       const { ticket } = args;
-      const [{ policy }, cal, { proposal, route: routed }] = await Promise.all([
+      const [{ policy }, cal, { proposal, route: routed, model }] = await Promise.all([
         currentPolicy(db),
         loadCalendar(db),
         proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode }),
@@ -84,39 +116,40 @@ export function createIntakeActivities({ database }: ActivityDeps) {
       const receivedAt = new Date(args.receivedAt);
       const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
       const topic = ticket.classification?.topic ?? summary.classification.topic;
-      const address = ticket.address?.replace(/\s+/g, '');
-      const sameCaller = ticket.caller.phone ? eq(tickets.callerPhone, ticket.caller.phone) : undefined;
-      // the same place: the same address, about a topic of the same middle category
-      const samePlace = address
-        ? and(
-            sql`regexp_replace(${tickets.address}, '\\s+', '', 'g') = ${address}`,
-            // a ticket still in triage has only the classifier's topic
-            sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
-          )
-        : undefined;
-      const repeats =
-        sameCaller || samePlace
-          ? await db
-              .select({ id: tickets.id })
-              .from(tickets)
-              .where(
-                and(
-                  ne(tickets.id, args.ticketId),
-                  inArray(tickets.status, [...OPEN_STATUSES]),
-                  eq(tickets.imported, false),
-                  gte(tickets.receivedAt, since),
-                  or(sameCaller, samePlace),
-                ),
-              )
-              .orderBy(tickets.receivedAt)
-              .limit(10)
-          : [];
+      const recentOpen = and(
+        ne(tickets.id, args.ticketId),
+        inArray(tickets.status, [...OPEN_STATUSES]),
+        eq(tickets.imported, false),
+        gte(tickets.receivedAt, since),
+      );
+      const sameCaller = ticket.caller.phone
+        ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
+        : Promise.resolve([]);
+      // the same place in other words: open tickets of the same middle topic (a ticket still in
+      // triage has only the classifier's topic) whose address is similar (domain/classifier/place.ts)
+      const samePlace = ticket.address
+        ? db
+            .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
+            .from(tickets)
+            .where(
+              and(
+                recentOpen,
+                sql`${tickets.address} is not null`,
+                sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
+              ),
+            )
+            .orderBy(desc(tickets.receivedAt))
+            .limit(PLACE_CANDIDATES)
+            .then((rows) => rows.filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY))
+        : Promise.resolve([]);
+      const found = new Map((await Promise.all([sameCaller, samePlace])).flat().map((row) => [row.id, row]));
+      const repeats = [...found.values()].sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id)).slice(0, 10);
       const repeatOf = repeats.map((r) => r.id);
       return {
         proposal: summary,
         repeatOf,
         triageBy: addDuration(cal, receivedAt, policy.triage).toISOString(),
-        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf),
+        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, model),
       };
     },
   };

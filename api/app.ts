@@ -203,7 +203,7 @@ export function createApp(deps: AppDeps): Express {
     secretBox: deps.secretBox,
     defaultOverlapSeconds: deps.webhookSecretOverlapSeconds ?? 86_400,
   });
-  classificationRoutes(api, db);
+  classificationRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   app.use('/v1', v1);
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -3,13 +3,18 @@
  * taxonomy, the routing table (派单规则) and the knowledge base (知识库).
  */
 import crypto from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import type { Client } from '@temporalio/client';
+import { and, asc, desc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
-import { knowledgeBase, routingRules, topics } from '../db/schema';
+import { classifierModels, knowledgeBase, routingRules, topics } from '../db/schema';
+import { STARTER_VERSION } from '../activities/classifier-model';
+import { CLASSIFIER_TRAINING_WORKFLOW } from '../platform/schedules';
+import type { TemporalCalls } from './temporal-calls';
+import { modelVersionView, outOfScopeView } from './views';
 import { proposeFor, summarize } from '../activities/intake';
 import { regionCodeSchema, text, topicSchema, unitIdSchema } from '../domain/ticket';
-import { HttpError, notFound } from './errors';
+import { conflict, HttpError, notFound } from './errors';
 import { assertReferencesExist, unitRefs } from './references';
 import type { Api } from './route';
 import { adminActorOf } from './auth';
@@ -19,7 +24,8 @@ const proposalView = z.object({
   classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
   confidence: z.object({ type: z.number(), topic: z.number(), category: z.number(), region: z.number(), route: z.number().nullable() }),
   regionCode: z.string().nullable(),
-  outOfScope: z.object({ value: z.boolean(), reason: z.string().optional(), referral: z.string().optional() }),
+  outOfScope: outOfScopeView,
+  modelVersion: modelVersionView,
   knowledgeBase: z.object({ entryId: z.string(), answer: z.string(), score: z.number() }).optional(),
   route: z.object({ unitId: z.string(), coUnitIds: z.array(z.string()) }).nullable(),
   topicName: z.string().nullable(),
@@ -47,7 +53,91 @@ const kbView = kbInput.required({ id: true });
 /** A row as the API shows it and the audit records it: the bookkeeping column left out. */
 const withoutUpdatedAt = <T extends { updatedAt: Date }>({ updatedAt: _, ...row }: T): Omit<T, 'updatedAt'> => row;
 
-export function classificationRoutes(api: Api, db: Db): void {
+const modelView = z.object({
+  id: z.string(),
+  status: z.enum(['training', 'promoted', 'rejected']).describe('the model in force is the newest promoted one'),
+  requestedBy: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  promotedAt: z.string().nullable(),
+  trainingCases: z.number().int().nullable(),
+  metrics: z.record(z.string(), z.number()).nullable().describe('on the test split: accuracy per field, urgent recall, out-of-scope recall, false rejections, score'),
+  baseline: z.record(z.string(), z.number()).nullable().describe('the model in force then, on the same split'),
+  baselineVersion: z.string().nullable(),
+  inForce: z.boolean(),
+});
+type ModelRow = Omit<typeof classifierModels.$inferSelect, 'artifact'>;
+
+function toModelView(row: ModelRow, inForce: string | undefined): z.infer<typeof modelView> {
+  return {
+    ...row,
+    status: row.status as z.infer<typeof modelView>['status'],
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    promotedAt: row.promotedAt?.toISOString() ?? null,
+    metrics: row.metrics as Record<string, number> | null,
+    baseline: row.baseline as Record<string, number> | null,
+    inForce: row.id === inForce,
+  };
+}
+
+export interface ClassificationDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  temporalCalls: TemporalCalls;
+}
+
+export function classificationRoutes(api: Api, deps: ClassificationDeps): void {
+  const { db, temporal, temporalCalls } = deps;
+  const { artifact, ...listed } = getTableColumns(classifierModels);
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/admin/classifier/train',
+    operationId: 'trainClassifier',
+    tag: 'admin',
+    summary: 'Train a classifier model from the labelled tickets now (as the nightly schedule does)',
+    description:
+      'Answers 202 at once with the run (409 while another run is training); the model is promoted when it is not worse than the model in force on its test split ' +
+      '(see GET /v1/admin/classifier/models).',
+    roles: ['admin'],
+    status: 202,
+    response: modelView,
+    handler: async ({ res }) => {
+      // one run at a time: each takes a core for a while; a run left behind by a crash counts for an hour
+      const [running] = await db
+        .select({ id: classifierModels.id })
+        .from(classifierModels)
+        .where(and(eq(classifierModels.status, 'training'), gt(classifierModels.createdAt, sql`now() - interval '1 hour'`)))
+        .limit(1);
+      if (running) throw conflict(`classifier model ${running.id} is still training`);
+      const id = `model-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${crypto.randomUUID().slice(0, 8)}`;
+      const requestedBy = `admin:${res.locals.principal.id}`;
+      await db.insert(classifierModels).values({ id, status: 'training', requestedBy });
+      await temporalCalls.run(() =>
+        temporal.workflow.start(CLASSIFIER_TRAINING_WORKFLOW, { taskQueue: deps.taskQueue, workflowId: `${deps.taskQueue}-${id}`, args: [{ id, requestedBy }] }),
+      );
+      const [row] = await db.select(listed).from(classifierModels).where(eq(classifierModels.id, id));
+      return toModelView(row!, undefined);
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/admin/classifier/models',
+    operationId: 'listClassifierModels',
+    tag: 'admin',
+    summary: 'Classifier models, newest first, with their test metrics and which one is in force',
+    roles: ['admin', 'supervisor'],
+    response: z.object({ items: z.array(modelView), inForce: z.string().describe('the model proposing now ("starter": trained from the shipped corpus)') }),
+    handler: async () => {
+      const rows = await db.select(listed).from(classifierModels).orderBy(desc(classifierModels.createdAt)).limit(100);
+      const inForce = rows.filter((row) => row.status === 'promoted' && row.promotedAt).sort((a, b) => b.promotedAt!.getTime() - a.promotedAt!.getTime())[0]?.id;
+      return { items: rows.map((row) => toModelView(row, inForce)), inForce: inForce ?? STARTER_VERSION };
+    },
+  });
+
   api.endpoint({
     method: 'post',
     path: '/v1/classify',

@@ -2,7 +2,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { topics, units } from '../db/schema';
-import { DEFAULT_CLASSIFIER_DATA } from '../domain/classifier';
+import { DEFAULT_CLASSIFIER_BASE } from '../domain/classifier';
 import type { Classification } from '../domain/ticket';
 import { HttpError } from './errors';
 
@@ -16,7 +16,7 @@ export interface Reference {
 }
 
 /** The regions of the gazetteer the classifier reads: the city and its districts and counties. */
-const gazetteerRegions = new Set([DEFAULT_CLASSIFIER_DATA.regions.cityCode, ...DEFAULT_CLASSIFIER_DATA.regions.districts.map((d) => d.code)]);
+const gazetteerRegions = new Set([DEFAULT_CLASSIFIER_BASE.regions.cityCode, ...DEFAULT_CLASSIFIER_BASE.regions.districts.map((d) => d.code)]);
 
 /** Which of `ids` exist, per kind. */
 const existing: Record<ReferenceKind, (db: Db, ids: string[]) => Promise<string[]>> = {

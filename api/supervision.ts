@@ -20,6 +20,16 @@ import { notificationView, ticketSummaryView, toNotificationView, toTicketSummar
 
 const QUEUE_LIMIT = 200;
 
+/**
+ * Triage order (分诊): an emergency the classifier referred to 110/119/120/122 first (the caller
+ * must be told at once where to turn), then urgent A and pressing B, then the rest.
+ */
+const TRIAGE_URGENCY = sql`case
+  when ${tickets.proposal}->'outOfScope'->>'emergency' = 'true' then 0
+  when ${tickets.proposal}->'classification'->>'category' = 'A' then 1
+  when ${tickets.proposal}->'classification'->>'category' = 'B' then 2
+  else 3 end`;
+
 const queueView = z.object({
   notices: z
     .array(z.object({ code: z.string(), message: z.string() }))
@@ -31,7 +41,7 @@ const queueView = z.object({
   dissatisfied: z.array(ticketSummaryView).describe('dissatisfied callbacks awaiting re-handle or finalize'),
   escalated: z.array(ticketSummaryView).describe('escalated open tickets (repeated dissatisfaction, long overdue)'),
   repeats: z.array(ticketSummaryView).describe('open repeat reports (反复多发) that may be merged'),
-  triage: z.array(ticketSummaryView).describe('tickets waiting for the agent past their triage limit'),
+  triage: z.array(ticketSummaryView).describe('tickets waiting for the agent past their triage limit, emergencies first, then A, B, then by limit'),
   refusedSteps: z
     .array(ticketSummaryView)
     .describe("open tickets with a step Postgres refused as given (its text stored with U+FFFD, or the step left out): their trail marks it `recordError`; check it with the caller or unit"),
@@ -69,7 +79,7 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
         list(and(eq(tickets.status, 'replied'), eq(tickets.satisfaction, 'dissatisfied')), tickets.repliedAt),
         list(and(open, eq(tickets.escalated, true)), tickets.receivedAt),
         list(and(open, sql`cardinality(${tickets.repeatOf}) > 0`), tickets.receivedAt),
-        list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), tickets.triageBy),
+        list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), TRIAGE_URGENCY, tickets.triageBy),
         list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
         failedNotifications(db, QUEUE_LIMIT),
       ]);
@@ -87,6 +97,29 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
         refusedSteps,
         failedNotifications: failed.map(toNotificationView),
       };
+    },
+  });
+
+  api.endpoint({
+    method: 'get',
+    path: '/v1/triage/queue',
+    operationId: 'getTriageQueue',
+    tag: 'tickets',
+    summary: "The agents' triage queue: tickets waiting for an agent, emergencies first",
+    description:
+      'Tickets in `triage`: first those the classifier proposed as emergencies for 110/119/120/122 (to refer the caller at once), ' +
+      'then category A, then B, then the rest; within each, the soonest triage limit first.',
+    roles: ['agent', 'supervisor'],
+    response: z.object({ items: z.array(ticketSummaryView) }),
+    handler: async ({ res }) => {
+      const viewer = res.locals.principal;
+      const rows = await db
+        .select()
+        .from(tickets)
+        .where(eq(tickets.status, 'triage'))
+        .orderBy(asc(TRIAGE_URGENCY), asc(tickets.triageBy), asc(tickets.id))
+        .limit(QUEUE_LIMIT);
+      return { items: rows.map((r) => toTicketSummary(r, viewer)) };
     },
   });
 

@@ -40,6 +40,16 @@ export const eventView = z.object({
     ),
 });
 
+/** Out of scope (不予受理) as a proposal shows it, in a ticket and in POST /v1/classify. */
+export const outOfScopeView = z.object({
+  value: z.boolean(),
+  reason: z.string().optional(),
+  referral: z.string().optional(),
+  kind: z.string().optional(),
+  emergency: z.boolean().optional().describe('an emergency for 110/119/120/122: refer the caller at once'),
+});
+export const modelVersionView = z.string().optional().describe('the classifier model that proposed this');
+
 export const ticketSummaryView = z.object({
   id: z.string().describe('ticket number, also the Temporal workflow id'),
   status: z.enum(STATUSES),
@@ -86,9 +96,10 @@ export const ticketSummaryView = z.object({
       classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
       confidence: z.record(z.string(), z.number().nullable()),
       regionCode: z.string().nullable(),
-      outOfScope: z.object({ value: z.boolean(), reason: z.string().optional(), referral: z.string().optional() }),
+      outOfScope: outOfScopeView,
       knowledgeBase: z.object({ entryId: z.string(), answer: z.string(), score: z.number() }).optional(),
       route: z.object({ unitId: z.string(), coUnitIds: z.array(z.string()) }).nullable(),
+      modelVersion: modelVersionView,
     })
     .nullable()
     .describe("the classifier's proposal at receipt"),

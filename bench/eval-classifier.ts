@@ -1,66 +1,69 @@
 /**
- * Accuracy of the ticket classifier on the evaluation set, on all cases and on the holdout
- * (every fifth case, not used to tune the rules), and on the fresh set (texts written after the
- * rules were settled, never used to tune them).
+ * The classifier on the held-out evaluation set (data/classifier/evaluation.jsonl), with the
+ * starter model trained from data/classifier/corpus.jsonl: accuracy per field, urgent recall,
+ * out-of-scope recall and false rejections, calibration (ECE and reliability bins), the
+ * auto-dispatch gate's precision and share under the default policy, and classification speed.
  *
- *   npx tsx bench/eval-classifier.ts            accuracy per field, confusion matrices
- *   npx tsx bench/eval-classifier.ts --misses   also every wrong proposal
+ *   npm run eval:classifier             the report
+ *   npm run eval:classifier -- --misses also every wrong proposal
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEFAULT_CLASSIFIER_DATA } from '../domain/classifier/data';
-import {
-  type ConfusionMatrix,
-  EVAL_FIELDS,
-  type EvaluationReport,
-  evaluate,
-  isHoldout,
-  parseEvalSet,
-} from '../domain/classifier/evaluate';
-
-const SETS = join(__dirname, '..', 'tests', 'unit', 'classifier');
+import { performance } from 'node:perf_hooks';
+import { readCorpus, starterModel } from '../activities/classifier-model';
+import { classify, DEFAULT_CLASSIFIER_BASE, DEMO_ROUTING_RULES } from '../domain/classifier';
+import { type Calibration, CALIBRATED_FIELDS, EVAL_FIELDS, evaluate } from '../domain/classifier/evaluate';
+import { gatesFor } from '../domain/classifier/gate';
+import { DEFAULT_POLICY } from '../domain/policy';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
-function printAccuracy(all: EvaluationReport, holdout: EvaluationReport, fresh: EvaluationReport): void {
-  console.log(`cases: ${all.cases} (holdout ${holdout.cases}), fresh set: ${fresh.cases}\n`);
-  const header = ['all', 'holdout', 'fresh'].map((name) => name.padStart(8)).join('');
-  console.log(`${'field'.padEnd(12)}${header}   mean confidence right / wrong (all)`);
-  for (const field of EVAL_FIELDS) {
-    const columns = [all, holdout, fresh].map((report) => percent(report.fields[field].accuracy).padStart(8)).join('');
-    const { meanConfidenceCorrect, meanConfidenceWrong } = all.fields[field];
-    const [right, wrong] = [meanConfidenceCorrect, meanConfidenceWrong].map((value) => value?.toFixed(2) ?? '–');
-    console.log(`${field.padEnd(12)}${columns}   ${right} / ${wrong}`);
+const started = performance.now();
+const trained = starterModel();
+const trainingSeconds = (performance.now() - started) / 1000;
+const data = { ...DEFAULT_CLASSIFIER_BASE, model: trained.model };
+const set = readCorpus('evaluation');
+const report = evaluate(set, data, { policy: DEFAULT_POLICY.autoDispatch, rules: DEMO_ROUTING_RULES });
+
+console.log(`starter model: ${trained.trainingCases} labelled tickets, trained in ${trainingSeconds.toFixed(1)} s`);
+console.log(`evaluation set: ${report.cases} held-out tickets\n`);
+for (const field of EVAL_FIELDS) console.log(`${field.padEnd(12)} ${percent(report.accuracy[field]).padStart(7)}`);
+console.log(`\nurgent A/B recall      ${percent(report.urgent.recall)} of ${report.urgent.cases} (proposed C: ${report.urgent.proposedC})`);
+console.log(`out-of-scope recall    ${percent(report.outOfScope.recall)} of ${report.outOfScope.cases} (emergencies as emergencies: ${percent(report.outOfScope.emergencyRecall)})`);
+console.log(`false rejections       ${percent(report.outOfScope.falseRejections)} of in-scope tickets`);
+
+const gates = gatesFor(trained.model, DEFAULT_POLICY.autoDispatch);
+console.log(`\nauto-dispatch (policy minPrecision ${JSON.stringify(DEFAULT_POLICY.autoDispatch.minPrecision)}; gates ${JSON.stringify(gates)})`);
+console.log(`  share ${percent(report.autoDispatch.share)} (${report.autoDispatch.cases}), right in category and unit ${percent(report.autoDispatch.precision)}`);
+
+const printCalibration = (field: string, c: Calibration) => {
+  console.log(`\ncalibration ${field}: ECE ${c.ece.toFixed(3)}`);
+  for (const bin of c.bins) {
+    console.log(`  [${bin.from.toFixed(1)}, ${bin.to.toFixed(1)})  cases ${String(bin.cases).padStart(4)}  confidence ${bin.meanConfidence.toFixed(2)}  accuracy ${bin.accuracy.toFixed(2)}`);
   }
+};
+for (const field of CALIBRATED_FIELDS) printCalibration(field, report.calibration[field]);
+
+console.log('\ncategory confusion (rows expected, columns proposed)');
+for (const expected of ['A', 'B', 'C', 'D']) {
+  const row = report.confusion.category[expected] ?? {};
+  console.log(`  ${expected}  ${['A', 'B', 'C', 'D'].map((p) => String(row[p] ?? 0).padStart(4)).join('')}`);
 }
 
-function printConfusion(title: string, matrix: ConfusionMatrix, labels: readonly string[]): void {
-  const width = Math.max(6, ...labels.map((label) => label.length)) + 1;
-  console.log(`\n${title} (rows expected, columns proposed)`);
-  console.log(''.padEnd(width) + labels.map((label) => label.padStart(width)).join(''));
-  for (const expected of labels) {
-    const row = matrix[expected] ?? {};
-    console.log(expected.padEnd(width) + labels.map((proposed) => String(row[proposed] ?? 0).padStart(width)).join(''));
+// speed: p99 over repeated classifications of a 500- and a 10,000-character text
+const letter = set.map((ticket) => ticket.content).join('。');
+for (const length of [500, 10_000]) {
+  const text = letter.repeat(Math.ceil(length / letter.length) + 1).slice(0, length);
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    classify({ content: text }, data);
+    times.push(performance.now() - t);
   }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => (times[Math.floor(q * (times.length - 1))] as number).toFixed(1);
+  console.log(`\nspeed ${length} characters: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
 }
-
-const set = parseEvalSet(readFileSync(join(SETS, 'eval-set.jsonl'), 'utf8'));
-const all = evaluate(set, DEFAULT_CLASSIFIER_DATA);
-const holdout = evaluate(set.filter((_, index) => isHoldout(index)), DEFAULT_CLASSIFIER_DATA);
-const fresh = evaluate(parseEvalSet(readFileSync(join(SETS, 'fresh-set.jsonl'), 'utf8')), DEFAULT_CLASSIFIER_DATA);
-
-printAccuracy(all, holdout, fresh);
-printConfusion('type', all.confusion.type, ['help', 'consultation', 'complaint', 'report', 'suggestion', 'praise', 'other']);
-printConfusion('category', all.confusion.category, ['A', 'B', 'C', 'D']);
 
 if (process.argv.includes('--misses')) {
-  console.log('\nmisses (set line: field expected → proposed)');
-  const show = (name: string, report: EvaluationReport, tag: (index: number) => string) => {
-    for (const miss of report.misses) {
-      const line = `${name} ${miss.index + 1}${tag(miss.index)}`;
-      console.log(`${line}: ${miss.field} ${miss.expected} → ${miss.proposed}  ${miss.content.slice(0, 60)}`);
-    }
-  };
-  show('eval', all, (index) => (isHoldout(index) ? ' [holdout]' : ''));
-  show('fresh', fresh, () => '');
+  console.log('\nmisses (line: field expected → proposed)');
+  for (const miss of report.misses) console.log(`${miss.index + 1}: ${miss.field} ${miss.expected} → ${miss.proposed}  ${miss.content.slice(0, 50)}`);
 }

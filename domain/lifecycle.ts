@@ -48,9 +48,12 @@ export interface ProposalSummary {
   classification: Classification;
   confidence: { type: number; topic: number; category: number; region: number; route: number | null };
   regionCode: string | null;
-  outOfScope: { value: boolean; reason?: string; referral?: string };
+  /** `emergency`: for 110/119/120/122, first in the agents' triage queue */
+  outOfScope: { value: boolean; reason?: string; referral?: string; kind?: string; emergency?: boolean };
   knowledgeBase?: { entryId: string; answer: string; score: number };
   route: { unitId: string; coUnitIds: string[] } | null;
+  /** the classifier model that proposed this (absent in proposals recorded before models) */
+  modelVersion?: string;
 }
 
 /** What intake finds about a new ticket: the proposal, repeats, the triage limit, and whether to dispatch at once. */

@@ -74,8 +74,17 @@ export const policySchema = z.object({
   extensionMax: workingDaysSchema,
   /** How long a ticket may wait in triage for an agent. */
   triage: durationSchema,
-  /** Tickets from these channels go out without an agent when the classifier is this confident. */
-  autoDispatch: z.object({ channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length), minConfidence: share }),
+  /**
+   * Tickets from these channels go out without an agent when the classifier is sure enough:
+   * `minPrecision` says how often each field must be right among the tickets let through (the
+   * gate is read from the model's precision curves, domain/classifier/gate.ts); `minConfidence`
+   * is the route's least confidence, and the only gate of versions stored before `minPrecision`.
+   */
+  autoDispatch: z.object({
+    channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length),
+    minConfidence: share,
+    minPrecision: z.object({ type: share.optional(), topic: share.optional(), category: share.optional() }).optional(),
+  }),
   /** 反复多发: an earlier report within this window makes a new one a repeat. */
   repeatWindow: durationSchema,
   kpi: z.object({
@@ -119,7 +128,7 @@ export const DEFAULT_POLICY: Policy = {
   returnWindow: workingDays(2),
   extensionMax: workingDays(10),
   triage: { amount: 30, unit: 'minutes' },
-  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6 },
+  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { topic: 0.95, category: 0.97 } },
   repeatWindow: { amount: 720, unit: 'hours' },
   kpi: {
     basicallySatisfiedWeight: 1,

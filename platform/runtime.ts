@@ -18,7 +18,8 @@ import { SecretBox } from './secret-box';
 import { assertPortsFree } from './ports';
 import type { PayloadKey } from './payload-codec';
 import { connectClient, ensureSearchAttributes, type TemporalAccess } from './temporal';
-import { ensureReportSchedules } from './schedules';
+import { starterModel } from '../activities/classifier-model';
+import { ensureClassifierSchedule, ensureReportSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 export interface Running {
@@ -92,6 +93,8 @@ export async function runApi(
     reportLinks: { secret: config.reportLinkSecret ?? crypto.randomBytes(32).toString('hex'), ttlSeconds: config.reportLinkTtlSeconds },
     chromiumPath: config.chromiumPath,
   });
+  // trained before the API listens: POST /v1/classify must not block the event loop on it later
+  starterModel();
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     // taken meanwhile: a clear failure rather than an unhandled 'error' event
@@ -131,7 +134,9 @@ export async function runWorker(
     deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery },
   });
   const client = await connectClient(access);
-  await ensureReportSchedules(client, config.taskQueue, logger).finally(() => client.connection.close());
+  await Promise.all([ensureReportSchedules(client, config.taskQueue, logger), ensureClassifierSchedule(client, config.taskQueue, logger)]).finally(() =>
+    client.connection.close(),
+  );
   const closeMetrics = config.workerMetricsPort === undefined ? undefined : await serveMetrics(config.workerMetricsPort, createMetrics());
   const done = worker.run().finally(async () => {
     await closeMetrics?.();

@@ -37,21 +37,46 @@ function scheduleOptions(taskQueue: string, period: ReportPeriod): ScheduleOptio
   };
 }
 
-/** Creates the report schedules, or brings existing ones up to date: safe at every start. */
-export async function ensureReportSchedules(client: Client, taskQueue: string, logger?: Logger): Promise<void> {
-  for (const period of REPORT_PERIODS) {
-    const options = scheduleOptions(taskQueue, period);
-    try {
-      await client.schedule.create(options);
-      logger?.info({ scheduleId: options.scheduleId }, 'report schedule created');
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-        ...previous,
-        spec: options.spec,
-        action: options.action,
-        policies: { ...previous.policies, ...options.policies },
-      }));
-    }
+/** Creates a schedule, or brings an existing one up to date: safe at every start. */
+async function ensureSchedule(client: Client, options: ScheduleOptions, logger?: Logger): Promise<void> {
+  try {
+    await client.schedule.create(options);
+    logger?.info({ scheduleId: options.scheduleId }, 'schedule created');
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
+    }));
   }
+}
+
+/** Creates the report schedules, or brings existing ones up to date. */
+export async function ensureReportSchedules(client: Client, taskQueue: string, logger?: Logger): Promise<void> {
+  for (const period of REPORT_PERIODS) await ensureSchedule(client, scheduleOptions(taskQueue, period), logger);
+}
+
+export const CLASSIFIER_TRAINING_WORKFLOW = 'classifierTrainingWorkflow';
+
+/** The classifier learns the day's agent decisions every night at 05:00, after the reports. */
+export function classifierScheduleId(taskQueue: string): string {
+  return `${taskQueue}-classifier-training`;
+}
+
+export async function ensureClassifierSchedule(client: Client, taskQueue: string, logger?: Logger): Promise<void> {
+  const options: ScheduleOptions = {
+    scheduleId: classifierScheduleId(taskQueue),
+    spec: { calendars: [{ hour: 5, comment: '分类模型训练: nightly' }], timezone: HOTLINE_TIME_ZONE },
+    action: {
+      type: 'startWorkflow',
+      workflowType: CLASSIFIER_TRAINING_WORKFLOW,
+      args: [{ requestedBy: 'schedule' }],
+      taskQueue,
+      workflowId: classifierScheduleId(taskQueue),
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+  };
+  await ensureSchedule(client, options, logger);
 }

@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './payload-codec';
 import { loadTls, type TemporalAccess } from './temporal';
+import { starterModel } from '../activities/classifier-model';
 
 /** What the workflow bundle is built from: the workflows, and the failure converter that seals failure messages. */
 export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath'> = {
@@ -21,6 +22,8 @@ export async function createTicketWorker(opts: TemporalAccess & {
   /** a prebuilt workflow bundle (tests build it once); else the workflows are bundled at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
+  // trained before the worker takes tasks: the first intake must not spend its timeout on it
+  starterModel();
   const connection = await NativeConnection.connect({ address: opts.address, tls: loadTls(opts.tls) });
   const tracing = currentTracing();
   const worker = await Worker.create({

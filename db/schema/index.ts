@@ -6,3 +6,4 @@ export * from './routing';
 export * from './reports';
 export * from './imports';
 export * from './audit';
+export * from './classifier';

@@ -157,6 +157,45 @@ describe('repeats (反复多发)', () => {
     const second = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '这里的路灯坏了', address });
     expect(second.body.repeatOf).toEqual([first.body.id]);
   });
+
+  it('the same problem at the same place in other words is a repeat: the address written differently', async () => {
+    const building = 10 + (Date.now() % 80);
+    const first = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '小区停水一整天了', address: `新乡市红旗区幸福里小区${building}号楼` });
+    const second = await receive({
+      channel: 'phone',
+      caller: { phone: freshPhone() },
+      content: '俺们这没水了，一滴都没有',
+      address: `幸福里小区 ${building}#楼`,
+    });
+    expect(second.body.repeatOf).toEqual([first.body.id]);
+    const elsewhere = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '家里停水了', address: `牧野区花园新村${building}号` });
+    expect(elsewhere.body.repeatOf).toEqual([]);
+  });
+});
+
+describe('safety first', () => {
+  it('a WeChat outage in everyday words is proposed B, never dispatched as C, and recorded with the model that proposed it', async () => {
+    const res = await receive({ channel: 'wechat', caller: { phone: freshPhone() }, content: '天然气突然没了，饭做了一半' });
+    expect(res.status).toBe(201);
+    expect(res.body.proposal).toMatchObject({ classification: { category: 'B' }, modelVersion: 'starter' });
+    expect(res.body.category ?? res.body.proposal.classification.category).not.toBe('C');
+    const proposed = res.body.events.find((e: { type: string }) => e.type === 'proposed');
+    expect(proposed.data).toMatchObject({ modelVersion: 'starter' });
+  });
+
+  it("an emergency goes to the top of the agents' triage queue with its referral", async () => {
+    const routine = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '小区绿化带杂草太多了，好久没人修剪' });
+    const emergency = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '有人正在我们楼下砸车，好几辆了，还在砸' });
+    expect(emergency.body.proposal.outOfScope).toMatchObject({ value: true, kind: 'crime', emergency: true, referral: expect.stringContaining('110') });
+    const queue = await sys.call('GET', '/v1/triage/queue', { key: agent });
+    expect(queue.status).toBe(200);
+    const ids = queue.body.items.map((t: { id: string }) => t.id);
+    expect(ids).toContain(routine.body.id);
+    // every emergency waiting comes before any other ticket
+    const firstRoutine = queue.body.items.findIndex((t: { proposal?: { outOfScope?: { emergency?: boolean } } }) => !t.proposal?.outOfScope?.emergency);
+    expect(ids.indexOf(emergency.body.id)).toBeLessThan(firstRoutine === -1 ? Infinity : firstRoutine);
+    expect(ids.indexOf(emergency.body.id)).toBeLessThan(ids.indexOf(routine.body.id));
+  });
 });
 
 describe('the routing table', () => {

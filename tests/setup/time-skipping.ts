@@ -11,7 +11,8 @@ import type { OutboxNotification } from '../../activities/notifications';
 import { mayAutoDispatch, summarize } from '../../activities/intake';
 import { dataFailure } from '../../activities/data-errors';
 import { hasUnstorableText } from '../../domain/storable';
-import { DEFAULT_CLASSIFIER_DATA, DEMO_ROUTING_RULES, classify, route } from '../../domain/classifier';
+import { DEMO_ROUTING_RULES, classify, route } from '../../domain/classifier';
+import { starterClassifierData } from '../../activities/classifier-model';
 import { DEMO_UNITS } from '../../db/seed/demo-city';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import { addDuration, callbackDeadline, dispatchDeadlines, pointsAroundDue } from '../../domain/deadlines';
@@ -120,7 +121,8 @@ export async function createTimeSkippingEnv(
     },
     async intake({ ticket, receivedAt }) {
       const { policy } = store.policyAt();
-      const proposal = classify({ content: ticket.content, address: ticket.address }, DEFAULT_CLASSIFIER_DATA);
+      const data = starterClassifierData();
+      const proposal = classify({ content: ticket.content, address: ticket.address }, data);
       const routed = route(proposal.topic.value, ticket.regionCode ?? proposal.regionCode.value, DEMO_ROUTING_RULES, DEMO_UNITS);
       const summary = summarize(proposal, routed);
       const repeatOf = store.repeatOf(ticket);
@@ -128,7 +130,7 @@ export async function createTimeSkippingEnv(
         proposal: summary,
         repeatOf,
         triageBy: addDuration(store.calendar, new Date(receivedAt), policy.triage).toISOString(),
-        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf),
+        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, data.model),
       };
     },
     async recordNotification(n) {

@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.teardown());
 
-const WATER_OUTAGE = '红旗区向阳小区3号楼从昨天开始停水，到现在还没来水，请尽快处理';
+// a message the starter model is sure of (topic and category past the gate of the default policy)
+const WATER_OUTAGE = '红旗区向阳小区3号楼从昨天开始停水，到现在还没来水，家里老人孩子没法生活，请尽快处理';
 
 describe('intake', () => {
   it('a confident WeChat ticket is dispatched to the routed unit on the proposal, by the system', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../../domain/classifier/classify';
-import { DEFAULT_CLASSIFIER_DATA } from '../../../domain/classifier/data';
+import { starterClassifierData } from '../../../activities/classifier-model';
 import { DEMO_KNOWLEDGE_BASE } from '../../../domain/classifier/knowledge-base';
 import { matchKnowledgeBase } from '../../../domain/classifier/match-knowledge-base';
 import { TOPICS } from '../../../domain/classifier/taxonomy';
@@ -34,12 +34,16 @@ describe('matchKnowledgeBase', () => {
 });
 
 describe('classify with the knowledge base', () => {
-  const propose = (content: string) => classify({ content }, DEFAULT_CLASSIFIER_DATA);
+  const propose = (content: string) => classify({ content }, starterClassifierData());
 
   it('answers a consultation from the knowledge base', () => {
     const proposal = propose('请问户口从郑州迁到新乡需要什么手续');
     expect(proposal.type.value).toBe('consultation');
     expect(proposal.knowledgeBase?.entryId).toBe('kb-hukou-transfer');
+  });
+
+  it('answers a question asked in everyday words', () => {
+    expect(propose('社保卡丢了，想问问咋挂失补办').knowledgeBase?.entryId).toBe('kb-social-card-replace');
   });
 
   it('does not answer a help request that only mentions the subject', () => {

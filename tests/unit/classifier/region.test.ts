@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../../domain/classifier/classify';
-import { DEFAULT_CLASSIFIER_DATA } from '../../../domain/classifier/data';
+import { starterClassifierData } from '../../../activities/classifier-model';
 
 const region = (content: string, address?: string) =>
-  classify({ content, ...(address ? { address } : {}) }, DEFAULT_CLASSIFIER_DATA).regionCode;
+  classify({ content, ...(address ? { address } : {}) }, starterClassifierData()).regionCode;
 
 describe('region (事发地) from address and text', () => {
   it('takes the district from the address', () => {

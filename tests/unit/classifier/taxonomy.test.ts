@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOPIC_CUES } from '../../../domain/classifier/topic-cues';
+import { readCorpus } from '../../../activities/classifier-model';
 import { OTHER_TOPIC, TOPICS, topicLineage } from '../../../domain/classifier/taxonomy';
 import { topicSchema } from '../../../domain/ticket';
 
@@ -26,8 +26,14 @@ describe('topic taxonomy', () => {
     expect(codes.has(OTHER_TOPIC)).toBe(true);
   });
 
-  it('has cues only for its own topics', () => {
-    for (const entry of TOPIC_CUES) expect(codes.has(entry.topic), entry.topic).toBe(true);
+  it('is covered by the starter corpus: every minor topic, every type and category, only its own topics', () => {
+    const corpus = readCorpus('corpus');
+    const labelled = new Set(corpus.map((ticket) => ticket.topic));
+    for (const topic of corpus) expect(codes.has(topic.topic), topic.topic).toBe(true);
+    for (const topic of TOPICS.filter((t) => t.code.length === 6)) expect(labelled.has(topic.code), `${topic.code} ${topic.name}`).toBe(true);
+    expect(new Set(corpus.map((ticket) => ticket.type)).size).toBe(7);
+    expect(new Set(corpus.map((ticket) => ticket.category))).toEqual(new Set(['A', 'B', 'C', 'D']));
+    expect(corpus.length).toBeGreaterThanOrEqual(2000);
   });
 
   it('lists a code with its ancestors', () => {
