@@ -12,6 +12,8 @@ import { addDuration, subtractDuration } from '../domain/deadlines';
 import { OPEN_STATUSES, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
 import type { NewTicket } from '../domain/ticket';
+import { districtOfPoint, type LatLng } from '../domain/geo';
+import { repeatsByPlace } from '../db/repeats-by-place';
 import type { ActivityDeps } from './index';
 
 export interface ProposalInput {
@@ -19,6 +21,8 @@ export interface ProposalInput {
   address?: string;
   /** the agent's region, when known, routes instead of the classifier's */
   regionCode?: string;
+  /** where it happened (WGS-84): gives the district when neither the agent nor the address does */
+  location?: LatLng;
 }
 
 /** The classifier's proposal and the route it leads to, with the knowledge base and routing table in force. */
@@ -29,6 +33,9 @@ export async function proposeFor(db: Db, input: ProposalInput): Promise<{ propos
     db.select({ id: units.id }).from(units),
   ]);
   const proposal = classify(input, { ...DEFAULT_CLASSIFIER_DATA, knowledgeBase: entries });
+  const pointRegion = proposal.regionCode.value === null && input.location ? districtOfPoint(input.location) : null;
+  // the nearest district seat is a rough guess near borders (domain/geo.ts), so not a sure one
+  if (pointRegion) proposal.regionCode = { value: pointRegion, confidence: 0.7 };
   const regionCode = input.regionCode ?? proposal.regionCode.value;
   return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows) };
 }
@@ -78,7 +85,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
       const [{ policy }, cal, { proposal, route: routed }] = await Promise.all([
         currentPolicy(db),
         loadCalendar(db),
-        proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode }),
+        proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
       ]);
       const summary = summarize(proposal, routed);
       const receivedAt = new Date(args.receivedAt);
@@ -111,7 +118,10 @@ export function createIntakeActivities({ database }: ActivityDeps) {
               .orderBy(tickets.receivedAt)
               .limit(10)
           : [];
-      const repeatOf = repeats.map((r) => r.id);
+      const nearby = ticket.location
+        ? await repeatsByPlace(db, { point: ticket.location, topic, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId })
+        : [];
+      const repeatOf = [...new Set([...repeats.map((r) => r.id), ...nearby.map((r) => r.id)])];
       return {
         proposal: summary,
         repeatOf,

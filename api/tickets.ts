@@ -8,12 +8,13 @@ import { z } from '../domain/zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { allocateTicketId, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { allocateTicketId, findByExternalRef, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { instantSchema } from '../domain/calendar';
 import { isOpen, type TicketState } from '../domain/lifecycle';
 import {
   CATEGORIES,
   CHANNELS,
+  EXTERNAL_PLATFORMS,
   STATUSES,
   TICKET_TYPES,
   callbackSchema,
@@ -63,11 +64,17 @@ import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
 import { idempotentResource } from './idempotency';
 import type { TemporalCalls } from './temporal-calls';
-import { conflict, forbidden, notFound, unprocessable } from './errors';
+import { HttpError, conflict, forbidden, notFound, unprocessable } from './errors';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
 
 const READERS: Role[] = ['agent', 'supervisor', 'admin', 'unit'];
+
+/** A platform's ticket number already names a ticket here (unique per platform). */
+const conflictingExternalRef = (ticketId: string) =>
+  new HttpError(409, 'external_ref_exists', `this platform's ticket is already ticket ${ticketId}`, [
+    { path: 'externalRef.id', message: `already ticket ${ticketId}` },
+  ]);
 
 /** The Temporal update id of an action sent with an Idempotency-Key: the same for every retry. */
 const updateIdOf = (principal: Principal, idempotencyKey: string) =>
@@ -82,6 +89,8 @@ const listQuery = z.object({
   category: z.enum(CATEGORIES).optional(),
   regionCode: regionCodeSchema.optional(),
   channel: z.enum(CHANNELS).optional(),
+  externalPlatform: z.enum(EXTERNAL_PLATFORMS).optional().describe("with externalId: the ticket a platform handed over under its number"),
+  externalId: text(100).optional(),
   nearDue: booleanParam.optional(),
   overdue: booleanParam.optional(),
   escalated: booleanParam.optional(),
@@ -192,6 +201,11 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     idempotent: true,
     handler: async ({ body, res }) => {
       await assertReferencesExist(db, ticketRefs(body));
+      if (body.externalRef) {
+        const existing = await findByExternalRef(db, body.externalRef.platform, body.externalRef.id);
+        // a retry with the same Idempotency-Key is replayed before this; a second hand-over is not a new ticket
+        if (existing) throw conflictingExternalRef(existing.id);
+      }
       const disposition = await resolveDisposition(body.disposition, body);
       const principal = res.locals.principal;
       const receivedAt = new Date();

@@ -7,7 +7,9 @@ import type {
   Channel,
   Classification,
   CloseReason,
+  ExternalRef,
   ReplyResult,
+  TicketLocation,
   TicketStatus,
 } from './ticket';
 
@@ -85,6 +87,10 @@ export interface TicketState {
   content: string;
   address?: string;
   regionCode?: string;
+  /** where it happened, WGS-84 */
+  location?: TicketLocation;
+  /** the provincial or national platform's ticket number */
+  externalRef?: ExternalRef;
   businessEnvironment: boolean;
   receivedAt: string;
   classification?: Classification;

@@ -130,6 +130,8 @@ class TicketCase {
       content: t.content,
       address: t.address,
       regionCode: t.regionCode,
+      location: t.location,
+      externalRef: t.externalRef,
       businessEnvironment: t.businessEnvironment,
       receivedAt: input.receivedAt,
       classification: t.classification,
