@@ -64,6 +64,7 @@ export function ticketRow(s: TicketState): typeof tickets.$inferInsert {
     lat: s.location?.lat ?? null,
     lng: s.location?.lng ?? null,
     geoCell: s.location ? gridCell(s.location) : null,
+    mediaUrl: s.mediaUrl ?? null,
     externalPlatform: s.externalRef?.platform ?? null,
     externalId: s.externalRef?.id ?? null,
     businessEnvironment: s.businessEnvironment,

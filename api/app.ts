@@ -24,6 +24,8 @@ import { Api } from './route';
 import { classificationRoutes } from './classification';
 import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
+import { OPEN311_BASE, open311Routes } from './open311/routes';
+import { citizenRoutes } from './citizen';
 
 export interface AppDeps {
   database: Database;
@@ -42,6 +44,13 @@ export interface AppDeps {
   /** requests that may talk to Temporal at once, and that may wait for their turn (503 beyond) */
   temporalMaxInFlight?: number;
   temporalMaxQueued?: number;
+  /** Open311: the jurisdiction served, and requests a minute per client IP */
+  open311JurisdictionId?: string;
+  open311RateLimitPerMinute?: number;
+  /** the citizen's lookup: lookups a minute per client IP */
+  citizenLookupPerMinute?: number;
+  /** Express's `trust proxy` (client IPs from X-Forwarded-For behind a proxy) */
+  trustProxy?: string | false;
 }
 
 /** How long /readyz waits for each dependency. */
@@ -58,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy) app.set('trust proxy', deps.trustProxy);
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -128,13 +138,26 @@ export function createApp(deps: AppDeps): Express {
     maxQueued: deps.temporalMaxQueued ?? 16,
   });
   const api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
-  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
+  const reception = ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
   analyticsRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db);
   classificationRoutes(api, db);
   app.use('/v1', v1);
+  // public doors, without a bearer key: Open311 (its own error format) and the citizen's lookup
+  app.use(
+    OPEN311_BASE,
+    open311Routes({
+      db,
+      reception,
+      jurisdictionId: deps.open311JurisdictionId ?? 'xinxiang.12345',
+      adminApiKey: deps.adminApiKey,
+      bodyLimit: deps.bodyLimit ?? '1mb',
+      rateLimitPerMinute: deps.open311RateLimitPerMinute ?? 120,
+    }),
+  );
+  app.use(citizenRoutes(db, registry, { perMinute: deps.citizenLookupPerMinute ?? 10, bodyLimit: deps.bodyLimit ?? '1mb' }));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

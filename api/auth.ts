@@ -25,6 +25,8 @@ declare global {
       idempotencyKey?: string;
       /** what an earlier attempt with the same Idempotency-Key created */
       idempotentResourceId?: string;
+      /** set once a create has started the ticket's workflow (the ticket will exist) */
+      workflowStarted?: boolean;
     }
   }
 }

@@ -4,6 +4,7 @@
  * the workflow has written the step, so a GET right after an action shows it.
  */
 import crypto from 'node:crypto';
+import type { Response } from 'express';
 import { z } from '../domain/zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -36,6 +37,7 @@ import {
   triageSchema,
   unitIdSchema,
   type Disposition,
+  type NewTicket,
   type Role,
 } from '../domain/ticket';
 import {
@@ -113,7 +115,12 @@ export interface TicketDeps {
   temporalCalls: TemporalCalls;
 }
 
-export function ticketRoutes(api: Api, deps: TicketDeps): void {
+/** What other front doors (Open311) reuse of the ticket endpoints. */
+export interface TicketReception {
+  receiveTicket(body: NewTicket, res: Response): Promise<string>;
+}
+
+export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   const { db, temporal, temporalCalls } = deps;
 
   /** The ticket as this principal may see it; a unit gets 404 for a ticket not its own. */
@@ -187,6 +194,54 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     }
   }
 
+  /**
+   * 受理: starts the ticket's workflow and waits until its receipt is recorded; answers the ticket
+   * number. Shared by POST /v1/tickets and Open311's POST requests. `res.locals.workflowStarted`
+   * tells a caller whose wait failed that the ticket will still come to exist.
+   */
+  async function receiveTicket(body: NewTicket, res: Response): Promise<string> {
+    await assertReferencesExist(db, ticketRefs(body));
+    if (body.externalRef) {
+      const existing = await findByExternalRef(db, body.externalRef.platform, body.externalRef.id);
+      // a retry with the same Idempotency-Key is replayed before this; a second hand-over is not a new ticket
+      if (existing) throw conflictingExternalRef(existing.id);
+    }
+    const disposition = await resolveDisposition(body.disposition, body);
+    const principal = res.locals.principal;
+    const receivedAt = new Date();
+    const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
+    // admitted before a ticket number is taken, so a request shed under overload uses none
+    const id = await temporalCalls.run(async () => {
+      // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
+      const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
+      if (res.locals.idempotencyKey !== undefined) {
+        // a retry whose ticket has closed since: starting it again would run a second workflow
+        if (await closedTicket(id)) return id;
+      }
+      const handle = await temporal.workflow
+        .start(TICKET_WORKFLOW, {
+          workflowId: id,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: [
+            { key: searchAttributes.status, value: 'triage' },
+            { key: searchAttributes.channel, value: body.channel },
+          ],
+        })
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
+          throw err;
+        });
+      res.locals.workflowStarted = true;
+      await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
+        // a ticket answered or rejected at receipt may finish its workflow before this update lands
+        if (!(await closedTicket(id))) throw err;
+      });
+      return id;
+    });
+    return id;
+  }
+
   api.endpoint({
     method: 'post',
     path: '/v1/tickets',
@@ -200,46 +255,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
-      await assertReferencesExist(db, ticketRefs(body));
-      if (body.externalRef) {
-        const existing = await findByExternalRef(db, body.externalRef.platform, body.externalRef.id);
-        // a retry with the same Idempotency-Key is replayed before this; a second hand-over is not a new ticket
-        if (existing) throw conflictingExternalRef(existing.id);
-      }
-      const disposition = await resolveDisposition(body.disposition, body);
-      const principal = res.locals.principal;
-      const receivedAt = new Date();
-      const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
-      // admitted before a ticket number is taken, so a request shed under overload uses none
-      const id = await temporalCalls.run(async () => {
-        // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
-        const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
-        if (res.locals.idempotencyKey !== undefined) {
-          // a retry whose ticket has closed since: starting it again would run a second workflow
-          if (await closedTicket(id)) return id;
-        }
-        const handle = await temporal.workflow
-          .start(TICKET_WORKFLOW, {
-            workflowId: id,
-            taskQueue: deps.taskQueue,
-            args: [input],
-            typedSearchAttributes: [
-              { key: searchAttributes.status, value: 'triage' },
-              { key: searchAttributes.channel, value: body.channel },
-            ],
-          })
-          .catch((err: unknown) => {
-            if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
-            throw err;
-          });
-        await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
-          // a ticket answered or rejected at receipt may finish its workflow before this update lands
-          if (!(await closedTicket(id))) throw err;
-        });
-        return id;
-      });
+      const id = await receiveTicket(body, res);
       res.setHeader('Location', `/v1/tickets/${id}`);
-      return render(id, principal);
+      return render(id, res.locals.principal);
     },
   });
 
@@ -434,4 +452,6 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       },
     });
   }
+
+  return { receiveTicket };
 }

@@ -49,6 +49,7 @@ export const ticketSummaryView = z.object({
   address: z.string().nullable(),
   regionCode: z.string().nullable(),
   location: z.object({ lat: z.number(), lng: z.number(), crs: z.literal('WGS84') }).nullable().describe('where it happened, WGS-84'),
+  mediaUrl: z.string().nullable().describe('a photo of it, by link'),
   externalRef: z
     .object({ platform: z.enum(EXTERNAL_PLATFORMS), id: z.string() })
     .nullable()
@@ -144,6 +145,7 @@ export function toTicketSummary(row: TicketRow, viewer: Principal): z.infer<type
     address: row.address,
     regionCode: row.regionCode,
     location: row.lat !== null && row.lng !== null ? { lat: row.lat, lng: row.lng, crs: 'WGS84' } : null,
+    mediaUrl: row.mediaUrl,
     externalRef:
       row.externalPlatform && row.externalId
         ? { platform: row.externalPlatform as (typeof EXTERNAL_PLATFORMS)[number], id: row.externalId }

@@ -89,6 +89,8 @@ export interface TicketState {
   regionCode?: string;
   /** where it happened, WGS-84 */
   location?: TicketLocation;
+  /** a photo of it, by link */
+  mediaUrl?: string;
   /** the provincial or national platform's ticket number */
   externalRef?: ExternalRef;
   businessEnvironment: boolean;

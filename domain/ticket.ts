@@ -140,6 +140,7 @@ export const newTicketSchema = z.object({
   address: text(500).optional(),
   regionCode: regionCodeSchema.optional(),
   location: locationSchema.optional(),
+  mediaUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional().describe('a photo of it, by link (Open311 media_url); kept and shown, never fetched'),
   externalRef: externalRefSchema.optional().describe('the ticket number the provincial or national platform gave it; unique per platform'),
   businessEnvironment: z.boolean().default(false),
   classification: classificationSchema.optional(),

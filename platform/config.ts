@@ -31,6 +31,13 @@ export interface Config {
   temporalMaxInFlight: number;
   /** requests that may wait for their turn beyond those; more are shed at once with a 503 */
   temporalMaxQueued: number;
+  /** Open311: the jurisdiction_id this server answers for */
+  open311JurisdictionId: string;
+  /** Open311 and the citizen's lookup: requests a minute per client IP */
+  open311RateLimitPerMinute: number;
+  citizenLookupPerMinute: number;
+  /** Express's `trust proxy`: behind a proxy, client IPs come from X-Forwarded-For */
+  trustProxy: string | false;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,5 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
     temporalMaxInFlight: Number(env.TEMPORAL_MAX_IN_FLIGHT ?? 16),
     temporalMaxQueued: Number(env.TEMPORAL_MAX_QUEUED ?? 16),
+    open311JurisdictionId: env.OPEN311_JURISDICTION_ID ?? 'xinxiang.12345',
+    open311RateLimitPerMinute: Number(env.OPEN311_RATE_LIMIT_PER_MINUTE ?? 120),
+    citizenLookupPerMinute: Number(env.CITIZEN_LOOKUP_PER_MINUTE ?? 10),
+    trustProxy: env.TRUST_PROXY || false,
   };
 }

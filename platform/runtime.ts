@@ -53,6 +53,10 @@ export async function runApi(
     rateLimitPerMinute: config.rateLimitPerMinute,
     temporalMaxInFlight: config.temporalMaxInFlight,
     temporalMaxQueued: config.temporalMaxQueued,
+    open311JurisdictionId: config.open311JurisdictionId,
+    open311RateLimitPerMinute: config.open311RateLimitPerMinute,
+    citizenLookupPerMinute: config.citizenLookupPerMinute,
+    trustProxy: config.trustProxy,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

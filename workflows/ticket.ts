@@ -131,6 +131,7 @@ class TicketCase {
       address: t.address,
       regionCode: t.regionCode,
       location: t.location,
+      mediaUrl: t.mediaUrl,
       externalRef: t.externalRef,
       businessEnvironment: t.businessEnvironment,
       receivedAt: input.receivedAt,

@@ -22,6 +22,8 @@ export const tickets = pgTable(
     lng: doublePrecision('lng'),
     /** the grid cell of (lat, lng) (domain/geo.ts gridCell): the index of repeats by place */
     geoCell: bigint('geo_cell', { mode: 'number' }),
+    /** a photo of it, by link (Open311 media_url) */
+    mediaUrl: text('media_url'),
     /** the provincial or national platform that handed the ticket over, and its ticket number there */
     externalPlatform: text('external_platform'),
     externalId: text('external_id'),

@@ -83,6 +83,8 @@ export async function startSystem(
     temporalAddress?: string;
     temporalMaxInFlight?: number;
     temporalMaxQueued?: number;
+    /** lookups a minute per client IP of the citizen's lookup (default: no practical limit) */
+    citizenLookupPerMinute?: number;
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
   } = {},
@@ -121,6 +123,8 @@ export async function startSystem(
     maxSpooledImportBytes: opts.maxSpooledImportBytes,
     temporalMaxInFlight: opts.temporalMaxInFlight,
     temporalMaxQueued: opts.temporalMaxQueued,
+    open311RateLimitPerMinute: 100_000,
+    citizenLookupPerMinute: opts.citizenLookupPerMinute ?? 100_000,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
