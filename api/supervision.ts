@@ -26,11 +26,36 @@ const queueView = z.object({
   dissatisfied: z.array(ticketSummaryView).describe('dissatisfied callbacks awaiting re-handle or finalize'),
   escalated: z.array(ticketSummaryView).describe('escalated open tickets (repeated dissatisfaction, long overdue)'),
   repeats: z.array(ticketSummaryView).describe('open repeat reports (反复多发) that may be merged'),
+  repeatClusters: z
+    .array(
+      z.object({
+        ticketId: z.string().describe('the earliest open report of the cluster, the one to merge into'),
+        repeatIds: z.array(z.string()).describe('open reports found to repeat it (same caller, address or place), oldest first'),
+        topic: z.string().nullable(),
+        location: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('its point, WGS-84'),
+      }),
+    )
+    .describe('反复多发 by cluster: each repeated ticket with the reports that repeat it'),
   triage: z.array(ticketSummaryView).describe('tickets waiting for the agent past their triage limit'),
   refusedSteps: z
     .array(ticketSummaryView)
     .describe("open tickets with a step Postgres refused as given (its text stored with U+FFFD, or the step left out): their trail marks it `recordError`; check it with the caller or unit"),
 });
+
+type Summary = z.infer<typeof ticketSummaryView>;
+
+/** The repeats grouped by the report they repeat (the first of their repeatOf, the earliest). */
+function clustersOf(repeats: Summary[]): z.infer<typeof queueView>['repeatClusters'] {
+  const clusters = new Map<string, z.infer<typeof queueView>['repeatClusters'][number]>();
+  for (const r of repeats) {
+    const anchor = r.repeatOf[0]!;
+    const cluster = clusters.get(anchor) ?? { ticketId: anchor, repeatIds: [], topic: r.classification?.topic ?? r.proposal?.classification.topic ?? null, location: null };
+    cluster.repeatIds.push(r.id);
+    cluster.location ??= r.location ? { lat: r.location.lat, lng: r.location.lng } : null;
+    clusters.set(anchor, cluster);
+  }
+  return [...clusters.values()];
+}
 
 export function supervisionRoutes(api: Api, db: Db): void {
   api.endpoint({
@@ -63,7 +88,7 @@ export function supervisionRoutes(api: Api, db: Db): void {
         list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), tickets.triageBy),
         list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
       ]);
-      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps };
+      return { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, repeatClusters: clustersOf(repeats), triage, refusedSteps };
     },
   });
 

@@ -46,13 +46,13 @@ function splitFormat(file: string): { name: string; format: Format } {
   return { name: file.slice(0, dot), format: format as Format };
 }
 
-/** The form body's and query's fields, first value of each (the simple query parser gives strings or arrays). */
+/** The form body's and query's fields, first value of each (the simple query parser gives strings or arrays); an empty field is absent. */
 function fields(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const source of [req.query, req.body ?? {}]) {
     for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
       const value = Array.isArray(v) ? v[0] : v;
-      if (typeof value === 'string') out[k] = value;
+      if (typeof value === 'string' && value.trim() !== '') out[k] = value;
     }
   }
   return out;
@@ -186,24 +186,24 @@ export function open311Routes(deps: Open311Deps): Router {
         .filter((e): e is [string, string] => e[0] !== undefined),
     );
     const hasPoint = f.lat !== undefined || f.long !== undefined;
-    if (!hasPoint && !f.address_string?.trim() && f.address_id === undefined) {
+    if (!hasPoint && !f.address_string && f.address_id === undefined) {
       throw new Open311Error(400, 'lat, long, address_string: a location is required (lat and long, or address_string)');
     }
-    if (f.address_id !== undefined && !hasPoint && !f.address_string?.trim()) {
+    if (f.address_id !== undefined && !hasPoint && !f.address_string) {
       throw new Open311Error(400, 'address_id: this jurisdiction keeps no address repository; send lat and long or address_string');
     }
     const lines = attributeLines(service.service_code, answers);
-    const content = [f.description?.trim() || service.service_name, ...lines].join('\n');
+    const content = [f.description?.trim() ?? service.service_name, ...lines].join('\n');
     const name = [f.last_name, f.first_name].map((s) => s?.trim()).filter(Boolean).join('');
     const number = (v: string | undefined, field: string) => {
-      if (v === undefined || v.trim() === '' || !Number.isFinite(Number(v))) throw new Open311Error(400, `${field}: must be a number (both lat and long)`);
+      if (v === undefined || !Number.isFinite(Number(v))) throw new Open311Error(400, `${field}: must be a number (both lat and long)`);
       return Number(v);
     };
     const candidate = {
       channel: 'app',
-      caller: { ...(name ? { name } : {}), ...(f.phone?.trim() ? { phone: f.phone } : {}) },
+      caller: { ...(name ? { name } : {}), ...(f.phone ? { phone: f.phone } : {}) },
       content,
-      ...(f.address_string?.trim() ? { address: f.address_string } : {}),
+      ...(f.address_string ? { address: f.address_string } : {}),
       ...(hasPoint ? { location: { lat: number(f.lat, 'lat'), lng: number(f.long, 'long'), crs: f.crs ?? 'WGS84' } } : {}),
       ...(f.media_url ? { mediaUrl: f.media_url } : {}),
     };
