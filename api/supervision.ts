@@ -32,7 +32,7 @@ const queueView = z.object({
         ticketId: z.string().describe('the earliest open report of the cluster, the one to merge into'),
         repeatIds: z.array(z.string()).describe('open reports found to repeat it (same caller, address or place), oldest first'),
         topic: z.string().nullable(),
-        location: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('its point, WGS-84'),
+        location: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('the point of a report in it, WGS-84'),
       }),
     )
     .describe('反复多发 by cluster: each repeated ticket with the reports that repeat it'),
