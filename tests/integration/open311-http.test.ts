@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { create } from 'xmlbuilder2';
 import { tickets } from '../../db/schema';
 import { tokenOf } from '../../api/open311/routes';
+import { fromWgs84 } from '../../domain/geo';
 import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
@@ -311,5 +312,45 @@ describe("the citizen's own lookup", () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe("tickets from the provincial and national platforms, and points on the v1 API", () => {
+  it("keep the platform's ticket number: stored, shown, filterable, unique per platform", async () => {
+    const ref = { platform: 'provincial_platform', id: `HA-${phoneRun}-${Date.now()}` };
+    const created = await sys.call('POST', '/v1/tickets', {
+      key: agent,
+      body: { channel: 'provincial_platform', caller: { phone: freshPhone() }, content: '省平台转来：小区路灯不亮', externalRef: ref },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.externalRef).toEqual(ref);
+    const [row] = await sys.database.db.select().from(tickets).where(eq(tickets.id, created.body.id));
+    expect(row).toMatchObject({ externalPlatform: 'provincial_platform', externalId: ref.id });
+    const listed = await sys.call('GET', `/v1/tickets?externalPlatform=provincial_platform&externalId=${encodeURIComponent(ref.id)}`, { key: supervisor });
+    expect(listed.body.items.map((t: { id: string }) => t.id)).toEqual([created.body.id]);
+    const again = await sys.call('POST', '/v1/tickets', {
+      key: agent,
+      body: { channel: 'provincial_platform', caller: { phone: freshPhone() }, content: '再次转来', externalRef: ref },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'external_ref_exists', details: [{ path: 'externalRef.id', message: `already ticket ${created.body.id}` }] });
+    // the same number from the other platform is another ticket
+    const national = await sys.call('POST', '/v1/tickets', {
+      key: agent,
+      body: { channel: 'national_platform', caller: { phone: freshPhone() }, content: '国家平台转来', externalRef: { ...ref, platform: 'national_platform' } },
+    });
+    expect(national.status).toBe(201);
+  });
+
+  it('a point is validated naming the field, converted from BD-09, and gives the district when no address does', async () => {
+    const bad = await sys.call('POST', '/v1/tickets', { key: agent, body: { channel: 'app', content: '路灯不亮', location: { lat: 35.3, lng: 200, crs: 'WGS84' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ path: 'location.lng', message: 'must be a longitude from -180 to 180' }]);
+    // 辉县市's seat, as 百度 gives it
+    const seat = fromWgs84({ lat: 35.462, lng: 113.806 }, 'BD09');
+    const res = await sys.call('POST', '/v1/tickets', { key: agent, body: { channel: 'phone', caller: { phone: freshPhone() }, content: '这里的路灯不亮', location: { ...seat, crs: 'BD09' } } });
+    expect(res.status).toBe(201);
+    expect(res.body.location.lat).toBeCloseTo(35.462, 5);
+    expect(res.body.regionCode).toBe('410782');
   });
 });
