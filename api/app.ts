@@ -26,6 +26,8 @@ import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
 import { OPEN311_BASE, open311Routes } from './open311/routes';
 import { citizenRoutes } from './citizen';
+import { photoRoutes } from './photos';
+import type { BlobStore } from '../platform/storage';
 
 export interface AppDeps {
   database: Database;
@@ -51,6 +53,9 @@ export interface AppDeps {
   citizenLookupPerMinute?: number;
   /** Express's `trust proxy` (client IPs from X-Forwarded-For behind a proxy) */
   trustProxy?: string | false;
+  /** where ticket photos are kept, and the largest one accepted (413 beyond) */
+  photoStore: BlobStore;
+  photoMaxBytes?: number;
 }
 
 /** How long /readyz waits for each dependency. */
@@ -144,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db);
   classificationRoutes(api, db);
+  photoRoutes(api, { db, store: deps.photoStore, maxBytes: deps.photoMaxBytes ?? 10 * 2 ** 20 });
   app.use('/v1', v1);
   // public doors, without a bearer key: Open311 (its own error format) and the citizen's lookup
   app.use(

@@ -78,7 +78,7 @@ async function load(): Promise<void> {
     await sql.unsafe(`
       insert into tickets (id, channel, content, status, topic, received_at, lat, lng, geo_cell)
       select 'B' || g, 'app', '-', case when s < 0.25 then 'handling' else 'closed' end,
-             (${topics})[1 + (g * 7919) % ${MINOR_TOPICS.length}], now() - age * interval '1095 days', lat, lng,
+             (${topics})[1 + (g::bigint * 7919) % ${MINOR_TOPICS.length}], now() - age * interval '1095 days', lat, lng,
              floor((lat + 90) / ${GRID_DEGREES})::bigint * 360001 + floor((lng + 180) / ${GRID_DEGREES})::bigint
       from (
         select g, s, age,

@@ -38,6 +38,9 @@ export interface Config {
   citizenLookupPerMinute: number;
   /** Express's `trust proxy`: behind a proxy, client IPs come from X-Forwarded-For */
   trustProxy: string | false;
+  /** the local folder of ticket photos, and the largest photo accepted */
+  photoDir: string;
+  photoMaxBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,5 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     open311RateLimitPerMinute: Number(env.OPEN311_RATE_LIMIT_PER_MINUTE ?? 120),
     citizenLookupPerMinute: Number(env.CITIZEN_LOOKUP_PER_MINUTE ?? 10),
     trustProxy: env.TRUST_PROXY || false,
+    photoDir: path.resolve(env.PHOTO_DIR ?? path.join(dataDir, 'photos')),
+    photoMaxBytes: Number(env.PHOTO_MAX_BYTES ?? 10 * 2 ** 20),
   };
 }

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { createApp } from '../api/app';
+import { localBlobStore } from './storage';
 import { purgeIdempotencyRecords } from '../api/idempotency';
 import { connectDatabase, type Database } from '../db/client';
 import { markInterruptedImports } from '../db/import';
@@ -57,6 +58,8 @@ export async function runApi(
     open311RateLimitPerMinute: config.open311RateLimitPerMinute,
     citizenLookupPerMinute: config.citizenLookupPerMinute,
     trustProxy: config.trustProxy,
+    photoStore: localBlobStore(config.photoDir),
+    photoMaxBytes: config.photoMaxBytes,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -5,3 +5,4 @@ export * from './supervision';
 export * from './routing';
 export * from './reports';
 export * from './imports';
+export * from './photos';

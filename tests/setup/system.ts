@@ -3,6 +3,9 @@
  * server, a real worker on its own task queue, and the Express app listening on a loopback port.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { inject } from 'vitest';
@@ -14,6 +17,7 @@ import { apiKeys, units } from '../../db/schema';
 import type { Role } from '../../domain/ticket';
 import { createLogger } from '../../platform/logger';
 import { createMetrics } from '../../platform/metrics';
+import { localBlobStore } from '../../platform/storage';
 import postgres from 'postgres';
 import { migrateDatabase } from '../../db/migrate';
 import { loadDemoData } from '../../db/seed';
@@ -85,6 +89,8 @@ export async function startSystem(
     temporalMaxQueued?: number;
     /** lookups a minute per client IP of the citizen's lookup (default: no practical limit) */
     citizenLookupPerMinute?: number;
+    /** the largest photo accepted */
+    photoMaxBytes?: number;
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
   } = {},
@@ -125,6 +131,8 @@ export async function startSystem(
     temporalMaxQueued: opts.temporalMaxQueued,
     open311RateLimitPerMinute: 100_000,
     citizenLookupPerMinute: opts.citizenLookupPerMinute ?? 100_000,
+    photoStore: localBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-photos-'))),
+    photoMaxBytes: opts.photoMaxBytes,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

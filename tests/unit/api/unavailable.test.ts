@@ -6,6 +6,7 @@
  * unreachable Postgres answers quickly, and /readyz within 2 s.
  */
 import http from 'node:http';
+import os from 'node:os';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -16,6 +17,7 @@ import { errorHandler } from '../../../api/errors';
 import { connectDatabase, type Database } from '../../../db/client';
 import { createLogger } from '../../../platform/logger';
 import { createMetrics } from '../../../platform/metrics';
+import { localBlobStore } from '../../../platform/storage';
 
 const servers: http.Server[] = [];
 afterAll(async () => {
@@ -86,7 +88,7 @@ describe('a Postgres that accepts connections but never answers', () => {
     // never contacted by these requests but /readyz, where it may or may not answer
     temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     base = await serve(
-      createApp({ database, temporal, taskQueue: 'unused', adminApiKey: adminKey, logger: createLogger('silent'), metrics: createMetrics() }),
+      createApp({ database, temporal, taskQueue: 'unused', adminApiKey: adminKey, logger: createLogger('silent'), metrics: createMetrics(), photoStore: localBlobStore(os.tmpdir()) }),
     );
   });
   afterAll(async () => {
