@@ -30,21 +30,20 @@ export type Open311Attribute = {
   values?: { key: string; name: string }[];
 };
 
-/** Outages: how far it reaches decides the urgency and who is sent (B category when many). */
-const OUTAGE_SCOPE: Open311Attribute = {
+/** A required question answered by picking one of `values` (key → the name shown). */
+const singleChoice = (code: string, description: string, values: Record<string, string>): Open311Attribute => ({
   variable: true,
-  code: 'scope',
+  code,
   datatype: 'singlevaluelist',
   required: true,
   datatype_description: null,
   order: 1,
-  description: '影响范围',
-  values: [
-    { key: 'household', name: '单户' },
-    { key: 'building', name: '整栋楼' },
-    { key: 'community', name: '整个小区或片区' },
-  ],
-};
+  description,
+  values: Object.entries(values).map(([key, name]) => ({ key, name })),
+});
+
+/** Outages: how far it reaches decides the urgency and who is sent (B category when many). */
+const OUTAGE_SCOPE = singleChoice('scope', '影响范围', { household: '单户', building: '整栋楼', community: '整个小区或片区' });
 const OUTAGE_SINCE: Open311Attribute = {
   variable: true,
   code: 'since',
@@ -55,42 +54,14 @@ const OUTAGE_SINCE: Open311Attribute = {
   description: '开始时间',
 };
 
-/** The extra questions of a topic, by topic code or a prefix of it (most specific wins). */
+/** The extra questions of a topic, by its code. */
 const ATTRIBUTES: Record<string, Open311Attribute[]> = {
   '040101': [OUTAGE_SCOPE, OUTAGE_SINCE], // 停水
   '040201': [OUTAGE_SCOPE, OUTAGE_SINCE], // 停电
   '040301': [OUTAGE_SCOPE, OUTAGE_SINCE], // 停气
   '040401': [OUTAGE_SCOPE], // 暖气不热与停暖
-  '030101': [
-    {
-      variable: true,
-      code: 'blocks_traffic',
-      datatype: 'singlevaluelist',
-      required: true,
-      datatype_description: null,
-      order: 1,
-      description: '是否影响通行',
-      values: [
-        { key: 'yes', name: '影响通行' },
-        { key: 'no', name: '不影响通行' },
-      ],
-    },
-  ], // 道路破损
-  '030103': [
-    {
-      variable: true,
-      code: 'missing_cover',
-      datatype: 'singlevaluelist',
-      required: true,
-      datatype_description: null,
-      order: 1,
-      description: '井盖缺失还是破损',
-      values: [
-        { key: 'missing', name: '缺失' },
-        { key: 'broken', name: '破损' },
-      ],
-    },
-  ], // 井盖
+  '030101': [singleChoice('blocks_traffic', '是否影响通行', { yes: '影响通行', no: '不影响通行' })], // 道路破损
+  '030103': [singleChoice('missing_cover', '井盖缺失还是破损', { missing: '缺失', broken: '破损' })], // 井盖
 };
 
 export const attributesOf = (code: string): Open311Attribute[] => ATTRIBUTES[code] ?? [];
