@@ -56,6 +56,8 @@ export interface AppDeps {
   /** where ticket photos are kept, and the largest one accepted (413 beyond) */
   photoStore: BlobStore;
   photoMaxBytes?: number;
+  /** hosts a photo link may name although private or loopback */
+  photoFetchAllowHosts?: readonly string[];
 }
 
 /** How long /readyz waits for each dependency. */
@@ -149,7 +151,7 @@ export function createApp(deps: AppDeps): Express {
   importRoutes(api, { db, logger, maxSpooledBytes: deps.maxSpooledImportBytes });
   supervisionRoutes(api, db);
   classificationRoutes(api, db);
-  photoRoutes(api, { db, store: deps.photoStore, maxBytes: deps.photoMaxBytes ?? 10 * 2 ** 20 });
+  photoRoutes(api, { db, store: deps.photoStore, maxBytes: deps.photoMaxBytes ?? 10 * 2 ** 20, fetchAllowHosts: deps.photoFetchAllowHosts ?? [] });
   app.use('/v1', v1);
   // public doors, without a bearer key: Open311 (its own error format) and the citizen's lookup
   app.use(

@@ -6,7 +6,7 @@
  * Served only to those who may see the ticket (a unit only its own tickets).
  */
 import crypto from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import sharp from 'sharp';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from '../domain/zod';
@@ -16,6 +16,7 @@ import { findTicket, visibleToUnit } from '../db/tickets';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { ticketIdSchema, type Role, type TicketStatus } from '../domain/ticket';
 import type { BlobStore } from '../platform/storage';
+import { FetchRefused, fetchPublic } from '../platform/safe-fetch';
 import { HttpError, conflict, forbidden, notFound } from './errors';
 import type { Principal } from './auth';
 import type { Api } from './route';
@@ -24,6 +25,7 @@ import { errorBody } from './views';
 export const PHOTO_STAGES = ['intake', 'before', 'after'] as const;
 type Stage = (typeof PHOTO_STAGES)[number];
 const FORMATS = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
+const FETCH_TIMEOUT_MS = 10_000;
 /** A decompression bomb is refused before it is decoded: 40 megapixels is more than any phone takes. */
 const MAX_PIXELS = 40_000_000;
 
@@ -82,13 +84,39 @@ export async function cleanPhoto(input: Buffer): Promise<{ body: Buffer; content
   }
 }
 
-export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes: number }): void {
+export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes: number; fetchAllowHosts: readonly string[] }): void {
   const { db, store } = deps;
 
   async function visibleTicket(id: string, principal: Principal) {
     const row = await findTicket(db, id);
     if (!row || (principal.role === 'unit' && !visibleToUnit(row, principal.unitId!))) throw notFound(`ticket ${id}`);
     return row;
+  }
+
+  /** The ticket, when this principal may add a photo of this stage to it now. */
+  async function mayAddPhoto(id: string, principal: Principal, stage: Stage) {
+    const row = await visibleTicket(id, principal);
+    if (STAGE_ROLES[stage] !== principal.role) throw forbidden(`a photo of stage '${stage}' is added by the ${STAGE_ROLES[stage]} role`);
+    if (principal.role === 'unit') {
+      if (row.unitId !== principal.unitId) throw forbidden(`only the primary unit (${row.unitId}) adds photos before and after`);
+      if (!UNIT_STAGE_STATUSES.includes(row.status as TicketStatus)) throw conflict(`cannot add a photo to a ticket in status '${row.status}'`, row.status);
+    } else if (!OPEN_STATUSES.includes(row.status as TicketStatus)) {
+      throw conflict(`cannot add a photo to a ticket in status '${row.status}': it is closed`, row.status);
+    }
+    return row;
+  }
+
+  async function storePhoto(ticketId: string, res: Response, stage: Stage, input: Buffer) {
+    const photo = await cleanPhoto(input);
+    const photoId = crypto.randomUUID();
+    const storageKey = `photos/${ticketId.toLowerCase()}/${photoId}`;
+    await store.put(storageKey, photo.body, photo.contentType);
+    const [saved] = await db
+      .insert(ticketPhotos)
+      .values({ id: photoId, ticketId, stage, contentType: photo.contentType, bytes: photo.body.length, width: photo.width, height: photo.height, storageKey, uploadedBy: res.locals.principal.id })
+      .returning();
+    res.setHeader('Location', `/v1/tickets/${ticketId}/photos/${photoId}`);
+    return view(saved!);
   }
 
   api.endpoint({
@@ -109,28 +137,37 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
       415: { description: 'not a JPEG, PNG or WebP image', schema: errorBody },
     },
     handler: async ({ req, res, params, query }) => {
-      const principal = res.locals.principal;
-      const id = (res.locals.ticketId = params.id!);
-      const row = await visibleTicket(id, principal);
-      if (STAGE_ROLES[query.stage] !== principal.role) {
-        throw forbidden(`a photo of stage '${query.stage}' is added by the ${STAGE_ROLES[query.stage]} role`);
-      }
-      if (principal.role === 'unit') {
-        if (row.unitId !== principal.unitId) throw forbidden(`only the primary unit (${row.unitId}) adds photos before and after`);
-        if (!UNIT_STAGE_STATUSES.includes(row.status as TicketStatus)) throw conflict(`cannot add a photo to a ticket in status '${row.status}'`, row.status);
-      } else if (!OPEN_STATUSES.includes(row.status as TicketStatus)) {
-        throw conflict(`cannot add a photo to a ticket in status '${row.status}': it is closed`, row.status);
-      }
-      const photo = await cleanPhoto(await readBounded(req, deps.maxBytes));
-      const photoId = crypto.randomUUID();
-      const storageKey = `photos/${id.toLowerCase()}/${photoId}`;
-      await store.put(storageKey, photo.body, photo.contentType);
-      const [saved] = await db
-        .insert(ticketPhotos)
-        .values({ id: photoId, ticketId: id, stage: query.stage, contentType: photo.contentType, bytes: photo.body.length, width: photo.width, height: photo.height, storageKey, uploadedBy: principal.id })
-        .returning();
-      res.setHeader('Location', `/v1/tickets/${id}/photos/${photoId}`);
-      return view(saved!);
+      const row = await mayAddPhoto(params.id!, res.locals.principal, query.stage);
+      res.locals.ticketId = row.id;
+      return storePhoto(row.id, res, query.stage, await readBounded(req, deps.maxBytes));
+    },
+  });
+
+  api.endpoint({
+    method: 'post',
+    path: '/v1/tickets/:id/photos/by-url',
+    tag: 'photos',
+    summary: 'Add a photo to a ticket from a link: the server fetches it',
+    description:
+      'As the upload, from an http(s) URL the server fetches: only public addresses (no loopback, private or link-local targets, checked when connecting), no redirects, at most PHOTO_MAX_BYTES, within 10 s. Hosts in PHOTO_FETCH_ALLOW_HOSTS skip the address check.',
+    roles: ['agent', 'unit'],
+    params: { id: ticketIdSchema },
+    body: z.object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000), stage: z.enum(PHOTO_STAGES).default('intake') }),
+    response: photoView,
+    status: 201,
+    alsoResponds: {
+      413: { description: 'larger than PHOTO_MAX_BYTES', schema: errorBody },
+      415: { description: 'not a JPEG, PNG or WebP image', schema: errorBody },
+    },
+    handler: async ({ res, params, body }) => {
+      const row = await mayAddPhoto(params.id!, res.locals.principal, body.stage);
+      res.locals.ticketId = row.id;
+      const bytes = await fetchPublic(body.url, { allowHosts: deps.fetchAllowHosts, maxBytes: deps.maxBytes, timeoutMs: FETCH_TIMEOUT_MS }).catch((err: unknown) => {
+        if (!(err instanceof FetchRefused)) throw err;
+        if (err.tooLarge) throw tooLarge(deps.maxBytes);
+        throw new HttpError(422, 'url_refused', `url: ${err.message}`, [{ path: 'url', message: err.message }]);
+      });
+      return storePhoto(row.id, res, body.stage, bytes);
     },
   });
 

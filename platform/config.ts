@@ -41,6 +41,8 @@ export interface Config {
   /** the local folder of ticket photos, and the largest photo accepted */
   photoDir: string;
   photoMaxBytes: number;
+  /** hosts a photo link may name although they are private or loopback */
+  photoFetchAllowHosts: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY || false,
     photoDir: path.resolve(env.PHOTO_DIR ?? path.join(dataDir, 'photos')),
     photoMaxBytes: Number(env.PHOTO_MAX_BYTES ?? 10 * 2 ** 20),
+    photoFetchAllowHosts: (env.PHOTO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
   };
 }

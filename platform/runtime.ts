@@ -60,6 +60,7 @@ export async function runApi(
     trustProxy: config.trustProxy,
     photoStore: localBlobStore(config.photoDir),
     photoMaxBytes: config.photoMaxBytes,
+    photoFetchAllowHosts: config.photoFetchAllowHosts,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,8 @@
  * the type is decided by the content, the size is bounded, and a photo is served only to those
  * who may see the ticket (a unit only its own); the unit adds before and after photos.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { startSystem, type TestSystem } from '../setup/system';
@@ -15,7 +17,8 @@ let otherUnitKey: string;
 const MAX = 200_000;
 
 beforeAll(async () => {
-  sys = await startSystem({ photoMaxBytes: MAX });
+  // the allow-list names 127.0.0.1 only: the same loopback server by the name localhost (resolved at connect) stays refused
+  sys = await startSystem({ photoMaxBytes: MAX, photoFetchAllowHosts: ['127.0.0.1'] });
   agent = await sys.key('agent');
   unitId = await sys.unit('卫滨区城管局', '410703');
   unitKey = await sys.key('unit', unitId);
@@ -98,6 +101,47 @@ describe('ticket photos', () => {
     expect(((await text.json()) as { error: { details: unknown } }).error.details).toEqual([{ path: 'body', message: 'must be a JPEG, PNG or WebP image' }]);
     const big = await upload(id, agent, Buffer.alloc(MAX + 1, 0xff));
     expect(big.status).toBe(413);
+    expect((await sys.call('GET', `/v1/tickets/${id}/photos`, { key: agent })).body.items).toEqual([]);
+  });
+});
+
+describe('ticket photos by link', () => {
+  let images: http.Server;
+  let port: number;
+  beforeAll(async () => {
+    const photo = await phonePhoto();
+    images = http.createServer((req, res) => {
+      if (req.url === '/moved') return res.writeHead(302, { location: '/p.jpg' }).end();
+      if (req.url === '/big') return res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.alloc(MAX + 10));
+      res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo);
+    });
+    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+    port = (images.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => images?.close(resolve));
+  });
+
+  const byUrl = (id: string, url: string) => sys.call('POST', `/v1/tickets/${id}/photos/by-url`, { key: agent, body: { url, stage: 'intake' } });
+
+  it('fetches an allowed host and stores the photo without its EXIF', async () => {
+    const id = await dispatchedTicket();
+    const res = await byUrl(id, `http://127.0.0.1:${port}/p.jpg`);
+    expect(res.status).toBe(201);
+    const served = await fetch(sys.baseUrl + res.body.url, { headers: { authorization: `Bearer ${agent}` } });
+    expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).exif).toBeUndefined();
+  });
+
+  it('refuses loopback and private targets, other schemes, redirects and what is too large', async () => {
+    const id = await dispatchedTicket();
+    for (const url of [`http://localhost:${port}/p.jpg`, `http://[::1]:${port}/p.jpg`, 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.8/p.jpg']) {
+      const res = await byUrl(id, url);
+      expect(res.status, url).toBe(422);
+      expect(res.body.error.details[0], url).toMatchObject({ path: 'url', message: expect.stringContaining('not a public address') });
+    }
+    expect((await byUrl(id, 'file:///etc/passwd')).body.error.details[0]).toMatchObject({ path: 'url', message: 'must be an http(s) URL' });
+    expect((await byUrl(id, `http://127.0.0.1:${port}/moved`)).body.error.details[0].message).toContain('redirects are not followed');
+    expect((await byUrl(id, `http://127.0.0.1:${port}/big`)).status).toBe(413);
     expect((await sys.call('GET', `/v1/tickets/${id}/photos`, { key: agent })).body.items).toEqual([]);
   });
 });

@@ -91,6 +91,8 @@ export async function startSystem(
     citizenLookupPerMinute?: number;
     /** the largest photo accepted */
     photoMaxBytes?: number;
+    /** hosts a photo link may name although private or loopback (the test's own servers) */
+    photoFetchAllowHosts?: string[];
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
   } = {},
@@ -133,6 +135,7 @@ export async function startSystem(
     citizenLookupPerMinute: opts.citizenLookupPerMinute ?? 100_000,
     photoStore: localBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-photos-'))),
     photoMaxBytes: opts.photoMaxBytes,
+    photoFetchAllowHosts: opts.photoFetchAllowHosts,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

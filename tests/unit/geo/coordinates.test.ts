@@ -71,3 +71,13 @@ describe('the district of a point (事发地)', () => {
     expect(districtOfPoint({ lat: 34.7466, lng: 113.6253 })).toBeNull(); // 郑州
   });
 });
+
+describe('addresses a photo link may reach', () => {
+  it('only public unicast: no loopback, private, link-local or mapped loopback', async () => {
+    const { isPublicAddress } = await import('../../../platform/safe-fetch');
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', '::ffff:127.0.0.1', 'fd00::1', '0.0.0.0', 'not-an-ip']) {
+      expect(isPublicAddress(a), a).toBe(false);
+    }
+    for (const a of ['8.8.8.8', '2400:3200::1']) expect(isPublicAddress(a), a).toBe(true);
+  });
+});
