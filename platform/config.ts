@@ -3,6 +3,7 @@
  * Configuration). Nothing else in the code reads process.env.
  */
 import path from 'node:path';
+import type { S3StoreConfig } from './storage';
 
 export interface Config {
   port: number;
@@ -43,6 +44,8 @@ export interface Config {
   photoMaxBytes: number;
   /** hosts a photo link may name although they are private or loopback */
   photoFetchAllowHosts: string[];
+  /** PHOTO_STORE=s3: an S3-compatible store instead of the folder */
+  photoS3?: S3StoreConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -72,5 +75,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoDir: path.resolve(env.PHOTO_DIR ?? path.join(dataDir, 'photos')),
     photoMaxBytes: Number(env.PHOTO_MAX_BYTES ?? 10 * 2 ** 20),
     photoFetchAllowHosts: (env.PHOTO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    photoS3: env.PHOTO_STORE === 's3' ? s3Config(env) : undefined,
+  };
+}
+
+function s3Config(env: NodeJS.ProcessEnv): S3StoreConfig {
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`PHOTO_STORE=s3 needs ${name}`);
+    return value;
+  };
+  return {
+    bucket: required('S3_BUCKET'),
+    endpoint: env.S3_ENDPOINT || undefined,
+    region: env.S3_REGION ?? 'us-east-1',
+    accessKeyId: required('S3_ACCESS_KEY_ID'),
+    secretAccessKey: required('S3_SECRET_ACCESS_KEY'),
+    forcePathStyle: (env.S3_FORCE_PATH_STYLE ?? 'true') === 'true',
   };
 }

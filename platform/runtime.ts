@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { createApp } from '../api/app';
-import { localBlobStore } from './storage';
+import { localBlobStore, s3BlobStore } from './storage';
 import { purgeIdempotencyRecords } from '../api/idempotency';
 import { connectDatabase, type Database } from '../db/client';
 import { markInterruptedImports } from '../db/import';
@@ -58,7 +58,7 @@ export async function runApi(
     open311RateLimitPerMinute: config.open311RateLimitPerMinute,
     citizenLookupPerMinute: config.citizenLookupPerMinute,
     trustProxy: config.trustProxy,
-    photoStore: localBlobStore(config.photoDir),
+    photoStore: config.photoS3 ? s3BlobStore(config.photoS3) : localBlobStore(config.photoDir),
     photoMaxBytes: config.photoMaxBytes,
     photoFetchAllowHosts: config.photoFetchAllowHosts,
   });

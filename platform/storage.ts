@@ -1,10 +1,12 @@
 /**
  * Where uploaded files (ticket photos) are kept: behind one small interface, so the API does not
  * care whether it is a folder or an object store. The local folder (under DATA_DIR) is the
- * default; keys are made by the API (never from a client's file name), so no path can escape it.
+ * default; an S3-compatible store (AWS, MinIO, 阿里云 OSS, 腾讯云 COS) by configuration. Keys are
+ * made by the API (never from a client's file name), so no path can escape the folder.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export interface BlobStore {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
@@ -32,6 +34,40 @@ export function localBlobStore(dir: string): BlobStore {
         if (err.code === 'ENOENT') return undefined;
         throw err;
       });
+    },
+  };
+}
+
+export interface S3StoreConfig {
+  bucket: string;
+  /** e.g. https://oss-cn-zhengzhou.aliyuncs.com or a MinIO URL; unset: AWS by region */
+  endpoint?: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** path-style URLs (bucket in the path), as MinIO and most compatible stores want */
+  forcePathStyle: boolean;
+}
+
+export function s3BlobStore(c: S3StoreConfig): BlobStore {
+  const client = new S3Client({
+    region: c.region,
+    endpoint: c.endpoint,
+    forcePathStyle: c.forcePathStyle,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+  });
+  return {
+    async put(key, body, contentType) {
+      await client.send(new PutObjectCommand({ Bucket: c.bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async get(key) {
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket: c.bucket, Key: key }));
+        return res.Body ? Buffer.from(await res.Body.transformToByteArray()) : undefined;
+      } catch (err) {
+        if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw err;
+      }
     },
   };
 }
