@@ -26,6 +26,11 @@ export const PHOTO_STAGES = ['intake', 'before', 'after'] as const;
 type Stage = (typeof PHOTO_STAGES)[number];
 const FORMATS = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 const FETCH_TIMEOUT_MS = 10_000;
+/** What an added photo may be refused for, besides the API's common answers. */
+const PHOTO_REFUSALS = {
+  413: { description: 'larger than PHOTO_MAX_BYTES', schema: errorBody },
+  415: { description: 'not a JPEG, PNG or WebP image', schema: errorBody },
+};
 /** A decompression bomb is refused before it is decoded: 40 megapixels is more than any phone takes. */
 const MAX_PIXELS = 40_000_000;
 
@@ -132,10 +137,7 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
     streamedBody: { 'image/jpeg': z.string().describe('the image bytes'), 'image/png': z.string(), 'image/webp': z.string() },
     response: photoView,
     status: 201,
-    alsoResponds: {
-      413: { description: 'larger than PHOTO_MAX_BYTES', schema: errorBody },
-      415: { description: 'not a JPEG, PNG or WebP image', schema: errorBody },
-    },
+    alsoResponds: PHOTO_REFUSALS,
     handler: async ({ req, res, params, query }) => {
       const row = await mayAddPhoto(params.id!, res.locals.principal, query.stage);
       res.locals.ticketId = row.id;
@@ -155,10 +157,7 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
     body: z.object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000), stage: z.enum(PHOTO_STAGES).default('intake') }),
     response: photoView,
     status: 201,
-    alsoResponds: {
-      413: { description: 'larger than PHOTO_MAX_BYTES', schema: errorBody },
-      415: { description: 'not a JPEG, PNG or WebP image', schema: errorBody },
-    },
+    alsoResponds: PHOTO_REFUSALS,
     handler: async ({ res, params, body }) => {
       const row = await mayAddPhoto(params.id!, res.locals.principal, body.stage);
       res.locals.ticketId = row.id;
