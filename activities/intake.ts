@@ -17,6 +17,8 @@ import { addDuration, subtractDuration } from '../domain/deadlines';
 import { OPEN_STATUSES, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
 import type { NewTicket } from '../domain/ticket';
+import { districtOfPoint, type LatLng } from '../domain/geo';
+import { repeatsByPlace } from '../db/repeats-by-place';
 import type { ActivityDeps } from './index';
 
 /** Open tickets of the same middle topic compared by address: the newest this many in the repeat window. */
@@ -29,6 +31,8 @@ export interface ProposalInput {
   address?: string;
   /** the agent's region, when known, routes instead of the classifier's */
   regionCode?: string;
+  /** where it happened (WGS-84): gives the district when neither the agent nor the address does */
+  location?: LatLng;
 }
 
 /** The classifier's proposal and the route it leads to, with the knowledge base and routing table in force. */
@@ -43,6 +47,9 @@ export async function proposeFor(
     currentModel(db),
   ]);
   const proposal = classify(input, { ...DEFAULT_CLASSIFIER_BASE, knowledgeBase: entries, model });
+  const pointRegion = proposal.regionCode.value === null && input.location ? districtOfPoint(input.location) : null;
+  // the nearest district seat is a rough guess near borders (domain/geo.ts), so not a sure one
+  if (pointRegion) proposal.regionCode = { value: pointRegion, confidence: 0.7 };
   const regionCode = input.regionCode ?? proposal.regionCode.value;
   return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows), model };
 }
@@ -110,7 +117,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
       const [{ policy }, cal, { proposal, route: routed, model }] = await Promise.all([
         currentPolicy(db),
         loadCalendar(db),
-        proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode }),
+        proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
       ]);
       const summary = summarize(proposal, routed);
       const receivedAt = new Date(args.receivedAt);
@@ -144,7 +151,11 @@ export function createIntakeActivities({ database }: ActivityDeps) {
         : Promise.resolve([]);
       const found = new Map((await Promise.all([sameCaller, samePlace])).flat().map((row) => [row.id, row]));
       const repeats = [...found.values()].sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id)).slice(0, 10);
-      const repeatOf = repeats.map((r) => r.id);
+      // the same place by its point: the same middle topic within the policy's distance (db/repeats-by-place.ts)
+      const nearby = ticket.location
+        ? await repeatsByPlace(db, { point: ticket.location, topic, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId })
+        : [];
+      const repeatOf = [...new Set([...repeats.map((r) => r.id), ...nearby.map((r) => r.id)])];
       return {
         proposal: summary,
         repeatOf,

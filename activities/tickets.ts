@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { ticketEvents, tickets } from '../db/schema';
+import { gridCell } from '../domain/geo';
 import type { TicketState } from '../domain/lifecycle';
 import type { Actor } from '../domain/ticket';
 import type { Logger } from '../platform/logger';
@@ -97,6 +98,12 @@ export function ticketRow(s: TicketState): typeof tickets.$inferInsert {
     content: s.content,
     address: s.address ?? null,
     regionCode: s.regionCode ?? null,
+    lat: s.location?.lat ?? null,
+    lng: s.location?.lng ?? null,
+    geoCell: s.location ? gridCell(s.location) : null,
+    mediaUrl: s.mediaUrl ?? null,
+    externalPlatform: s.externalRef?.platform ?? null,
+    externalId: s.externalRef?.id ?? null,
     businessEnvironment: s.businessEnvironment,
     type: s.classification?.type ?? null,
     topic: s.classification?.topic ?? null,

@@ -31,6 +31,10 @@ import { classificationRoutes } from './classification';
 import { codecRoutes, type CodecServerOptions } from './codec';
 import { supervisionRoutes } from './supervision';
 import { ticketRoutes } from './tickets';
+import { OPEN311_BASE, open311Routes } from './open311/routes';
+import { citizenRoutes } from './citizen';
+import { photoRoutes } from './photos';
+import type { BlobStore } from '../platform/storage';
 
 export interface AppDeps {
   database: Database;
@@ -61,6 +65,18 @@ export interface AppDeps {
   reportLinks?: ReportLinkOptions;
   /** the Chromium that prints reports to PDF */
   chromiumPath?: string;
+  /** Open311: the jurisdiction served, and requests a minute per client IP */
+  open311JurisdictionId?: string;
+  open311RateLimitPerMinute?: number;
+  /** the citizen's lookup: lookups a minute per client IP */
+  citizenLookupPerMinute?: number;
+  /** Express's `trust proxy` (client IPs from X-Forwarded-For behind a proxy) */
+  trustProxy?: string | false;
+  /** where ticket photos are kept, and the largest one accepted (413 beyond) */
+  photoStore: BlobStore;
+  photoMaxBytes?: number;
+  /** hosts a photo link may name although private or loopback */
+  photoFetchAllowHosts?: readonly string[];
 }
 
 /**
@@ -89,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy) app.set('trust proxy', deps.trustProxy);
 
   // created before the endpoints are declared; the request line asks it for a request's route template
   let api: Api | undefined;
@@ -182,7 +199,7 @@ export function createApp(deps: AppDeps): Express {
     maxQueued: deps.temporalMaxQueued ?? 16,
   });
   api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
-  ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
+  const reception = ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
   analyticsRoutes(api, {
     db,
@@ -204,7 +221,21 @@ export function createApp(deps: AppDeps): Express {
     defaultOverlapSeconds: deps.webhookSecretOverlapSeconds ?? 86_400,
   });
   classificationRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
+  photoRoutes(api, { db, store: deps.photoStore, maxBytes: deps.photoMaxBytes ?? 10 * 2 ** 20, fetchAllowHosts: deps.photoFetchAllowHosts ?? [] });
   app.use('/v1', v1);
+  // public doors, without a bearer key: Open311 (its own error format) and the citizen's lookup
+  app.use(
+    OPEN311_BASE,
+    open311Routes({
+      db,
+      reception,
+      jurisdictionId: deps.open311JurisdictionId ?? 'xinxiang.12345',
+      adminApiKey: deps.adminApiKey,
+      bodyLimit: deps.bodyLimit ?? '1mb',
+      rateLimitPerMinute: deps.open311RateLimitPerMinute ?? 120,
+    }),
+  );
+  app.use(citizenRoutes(db, registry, { perMinute: deps.citizenLookupPerMinute ?? 10, bodyLimit: deps.bodyLimit ?? '1mb' }));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -35,6 +35,8 @@ declare global {
       idempotentResourceId?: string;
       /** what an Idempotency-Key replay answers instead of the response, when that holds what is shown once (a secret) */
       idempotentReplayBody?: unknown;
+      /** set once a create has started the ticket's workflow (the ticket will exist) */
+      workflowStarted?: boolean;
     }
   }
 }

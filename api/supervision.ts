@@ -41,6 +41,16 @@ const queueView = z.object({
   dissatisfied: z.array(ticketSummaryView).describe('dissatisfied callbacks awaiting re-handle or finalize'),
   escalated: z.array(ticketSummaryView).describe('escalated open tickets (repeated dissatisfaction, long overdue)'),
   repeats: z.array(ticketSummaryView).describe('open repeat reports (反复多发) that may be merged'),
+  repeatClusters: z
+    .array(
+      z.object({
+        ticketId: z.string().describe('the earliest open report of the cluster, the one to merge into'),
+        repeatIds: z.array(z.string()).describe('open reports found to repeat it (same caller, address or place), oldest first'),
+        topic: z.string().nullable(),
+        location: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('the point of a report in it, WGS-84'),
+      }),
+    )
+    .describe('反复多发 by cluster: each repeated ticket with the reports that repeat it'),
   triage: z.array(ticketSummaryView).describe('tickets waiting for the agent past their triage limit, emergencies first, then A, B, then by limit'),
   refusedSteps: z
     .array(ticketSummaryView)
@@ -49,6 +59,21 @@ const queueView = z.object({
     .array(notificationView)
     .describe('notifications to units that exhausted their retries or could not be sent (no webhook secret), oldest first: fix the cause, then an admin redelivers them'),
 });
+
+type Summary = z.infer<typeof ticketSummaryView>;
+
+/** The repeats grouped by the report they repeat (the first of their repeatOf, the earliest). */
+function clustersOf(repeats: Summary[]): z.infer<typeof queueView>['repeatClusters'] {
+  const clusters = new Map<string, z.infer<typeof queueView>['repeatClusters'][number]>();
+  for (const r of repeats) {
+    const anchor = r.repeatOf[0]!;
+    const cluster = clusters.get(anchor) ?? { ticketId: anchor, repeatIds: [], topic: r.classification?.topic ?? r.proposal?.classification.topic ?? null, location: null };
+    cluster.repeatIds.push(r.id);
+    cluster.location ??= r.location ? { lat: r.location.lat, lng: r.location.lng } : null;
+    clusters.set(anchor, cluster);
+  }
+  return [...clusters.values()];
+}
 
 export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new Date()): void {
   api.endpoint({
@@ -93,6 +118,7 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
         dissatisfied,
         escalated,
         repeats,
+        repeatClusters: clustersOf(repeats),
         triage,
         refusedSteps,
         failedNotifications: failed.map(toNotificationView),

@@ -4,17 +4,19 @@
  * the workflow has written the step, so a GET right after an action shows it.
  */
 import crypto from 'node:crypto';
+import type { Response } from 'express';
 import { z } from '../domain/zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { allocateTicketId, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { allocateTicketId, findByExternalRef, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { notificationsOfTicket } from '../db/notifications';
 import { instantSchema } from '../domain/calendar';
 import { ACTION_ACTORS, isOpen, type TicketAction, type TicketState } from '../domain/lifecycle';
 import {
   CATEGORIES,
   CHANNELS,
+  EXTERNAL_PLATFORMS,
   STATUSES,
   TICKET_TYPES,
   callbackSchema,
@@ -36,6 +38,7 @@ import {
   triageSchema,
   unitIdSchema,
   type Disposition,
+  type NewTicket,
   type Role,
 } from '../domain/ticket';
 import {
@@ -64,12 +67,18 @@ import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
 import { idempotentResource } from './idempotency';
 import type { TemporalCalls } from './temporal-calls';
-import { conflict, forbidden, fromTemporal, isUnavailable, notFound, unprocessable } from './errors';
+import { HttpError, conflict, forbidden, fromTemporal, isUnavailable, notFound, unprocessable } from './errors';
 import { actionDuration } from '../platform/metrics';
 import type { Api } from './route';
 import { ticketPage, ticketView, toTicketSummary, toTicketView } from './views';
 
 const READERS: Role[] = ['agent', 'supervisor', 'admin', 'unit'];
+
+/** A platform's ticket number already names a ticket here (unique per platform). */
+const conflictingExternalRef = (ticketId: string) =>
+  new HttpError(409, 'external_ref_exists', `this platform's ticket is already ticket ${ticketId}`, [
+    { path: 'externalRef.id', message: `already ticket ${ticketId}` },
+  ]);
 
 /** The Temporal update id of an action sent with an Idempotency-Key: the same for every retry. */
 const updateIdOf = (principal: Principal, idempotencyKey: string) =>
@@ -84,6 +93,8 @@ const listQuery = z.object({
   category: z.enum(CATEGORIES).optional(),
   regionCode: regionCodeSchema.optional(),
   channel: z.enum(CHANNELS).optional(),
+  externalPlatform: z.enum(EXTERNAL_PLATFORMS).optional().describe("with externalId: the ticket a platform handed over under its number"),
+  externalId: text(100).optional(),
   nearDue: booleanParam.optional(),
   overdue: booleanParam.optional(),
   escalated: booleanParam.optional(),
@@ -122,7 +133,12 @@ export const TRIAGE_EXAMPLE = {
   disposition: { action: 'dispatch' },
 } satisfies z.input<typeof triageSchema>;
 
-export function ticketRoutes(api: Api, deps: TicketDeps): void {
+/** What other front doors (Open311) reuse of the ticket endpoints. */
+export interface TicketReception {
+  receiveTicket(body: NewTicket, res: Response): Promise<string>;
+}
+
+export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   const { db, temporal, temporalCalls } = deps;
 
   /** The ticket as this principal may see it; a unit gets 404 for a ticket not its own. */
@@ -211,6 +227,54 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     }
   }
 
+  /**
+   * 受理: starts the ticket's workflow and waits until its receipt is recorded; answers the ticket
+   * number. Shared by POST /v1/tickets and Open311's POST requests. `res.locals.workflowStarted`
+   * tells a caller whose wait failed that the ticket will still come to exist.
+   */
+  async function receiveTicket(body: NewTicket, res: Response): Promise<string> {
+    await assertReferencesExist(db, ticketRefs(body));
+    if (body.externalRef) {
+      const existing = await findByExternalRef(db, body.externalRef.platform, body.externalRef.id);
+      // a retry with the same Idempotency-Key is replayed before this; a second hand-over is not a new ticket
+      if (existing) throw conflictingExternalRef(existing.id);
+    }
+    const disposition = await resolveDisposition(body.disposition, body);
+    const principal = res.locals.principal;
+    const receivedAt = new Date();
+    const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
+    // admitted before a ticket number is taken, so a request shed under overload uses none
+    const id = await temporalCalls.run(async () => {
+      // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
+      const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
+      if (res.locals.idempotencyKey !== undefined) {
+        // a retry whose ticket has closed since: starting it again would run a second workflow
+        if (await closedTicket(id)) return id;
+      }
+      const handle = await temporal.workflow
+        .start(TICKET_WORKFLOW, {
+          workflowId: id,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          typedSearchAttributes: [
+            { key: searchAttributes.status, value: 'triage' },
+            { key: searchAttributes.channel, value: body.channel },
+          ],
+        })
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
+          throw err;
+        });
+      res.locals.workflowStarted = true;
+      await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
+        // a ticket answered or rejected at receipt may finish its workflow before this update lands
+        if (!(await closedTicket(id))) throw err;
+      });
+      return id;
+    });
+    return id;
+  }
+
   api.endpoint({
     method: 'post',
     path: '/v1/tickets',
@@ -226,41 +290,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
-      await assertReferencesExist(db, ticketRefs(body));
-      const disposition = await resolveDisposition(body.disposition, body);
-      const principal = res.locals.principal;
-      const receivedAt = new Date();
-      const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
-      // admitted before a ticket number is taken, so a request shed under overload uses none
-      const id = await temporalCalls.run(async () => {
-        // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
-        const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
-        if (res.locals.idempotencyKey !== undefined) {
-          // a retry whose ticket has closed since: starting it again would run a second workflow
-          if (await closedTicket(id)) return id;
-        }
-        const handle = await temporal.workflow
-          .start(TICKET_WORKFLOW, {
-            workflowId: id,
-            taskQueue: deps.taskQueue,
-            args: [input],
-            typedSearchAttributes: [
-              { key: searchAttributes.status, value: 'triage' },
-              { key: searchAttributes.channel, value: body.channel },
-            ],
-          })
-          .catch((err: unknown) => {
-            if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
-            throw err;
-          });
-        await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
-          // a ticket answered or rejected at receipt may finish its workflow before this update lands
-          if (!(await closedTicket(id))) throw err;
-        });
-        return id;
-      });
+      const id = await receiveTicket(body, res);
       res.setHeader('Location', `/v1/tickets/${id}`);
-      return render(id, principal);
+      return render(id, res.locals.principal);
     },
   });
 
@@ -466,4 +498,6 @@ export function ticketRoutes(api: Api, deps: TicketDeps): void {
       },
     });
   }
+
+  return { receiveTicket };
 }

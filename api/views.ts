@@ -9,6 +9,7 @@ import {
   CALLBACK_OUTCOMES,
   CATEGORIES,
   CHANNELS,
+  EXTERNAL_PLATFORMS,
   REPLY_RESULTS,
   ROLES,
   STATUSES,
@@ -60,6 +61,12 @@ export const ticketSummaryView = z.object({
   content: z.string(),
   address: z.string().nullable(),
   regionCode: z.string().nullable(),
+  location: z.object({ lat: z.number(), lng: z.number(), crs: z.literal('WGS84') }).nullable().describe('where it happened, WGS-84'),
+  mediaUrl: z.string().nullable().describe('a photo of it, by link'),
+  externalRef: z
+    .object({ platform: z.enum(EXTERNAL_PLATFORMS), id: z.string() })
+    .nullable()
+    .describe("the provincial or national platform's ticket number"),
   businessEnvironment: z.boolean(),
   classification: z.object({ type: z.enum(TICKET_TYPES), topic: z.string(), category: z.enum(CATEGORIES) }).nullable(),
   unitId: z.string().nullable(),
@@ -199,6 +206,12 @@ function ticketSummaryOf(row: TicketRow): z.infer<typeof ticketSummaryView> {
     content: row.content,
     address: row.address,
     regionCode: row.regionCode,
+    location: row.lat !== null && row.lng !== null ? { lat: row.lat, lng: row.lng, crs: 'WGS84' } : null,
+    mediaUrl: row.mediaUrl,
+    externalRef:
+      row.externalPlatform && row.externalId
+        ? { platform: row.externalPlatform as (typeof EXTERNAL_PLATFORMS)[number], id: row.externalId }
+        : null,
     businessEnvironment: row.businessEnvironment,
     classification:
       row.type && row.topic && row.category

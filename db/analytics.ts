@@ -428,8 +428,10 @@ export async function repeatCallers(db: Db, period: Period, minTickets: number, 
 export interface PlaceCluster {
   regionCode: string | null;
   topic: string | null;
-  /** one spelling of the address as reported */
+  /** one spelling of the address as reported, or the point when none was */
   address: string;
+  /** the mean point of a cluster by place (tickets with coordinates) */
+  center: { lat: number; lng: number } | null;
   tickets: number;
   firstAt: string;
   lastAt: string;
@@ -438,24 +440,38 @@ export interface PlaceCluster {
 }
 
 /**
- * 同一地点聚集: at least `minTickets` tickets about the same place — same district, same topic and
- * the same address once case and white space are ignored — candidates for merging (并单).
+ * 同一地点聚集: at least `minTickets` tickets about the same place and topic in the same district —
+ * the same address once case and white space are ignored, or, for tickets with a point, the same
+ * grid cell of the repeats-by-place index (db/repeats-by-place.ts; ≈ 111 m × 91 m) — candidates
+ * for merging (并单). A ticket with a point counts by its point only.
  */
 export async function placeClusters(db: Db, period: Period, minTickets = 3, limit = 100): Promise<PlaceCluster[]> {
-  const rows = await db.execute<{ region_code: string | null; topic: string | null; address: string; tickets: number; first_at: string; last_at: string; ticket_ids: string[] }>(sql`
-    select t.region_code, t.topic, min(t.address) as address, count(*)::int as tickets,
-           ${isoInstant(sql`min(t.received_at)`)} as first_at, ${isoInstant(sql`max(t.received_at)`)} as last_at,
-           (array_agg(t.id order by t.received_at desc, t.id))[1:20] as ticket_ids
-    from tickets t
-    where ${receivedIn(period)} and t.address is not null
-    group by t.region_code, t.topic, lower(regexp_replace(t.address, '\\s+', '', 'g'))
-    having count(*) >= ${minTickets}
-    order by tickets desc, max(t.received_at) desc
+  const rows = await db.execute<{ region_code: string | null; topic: string | null; address: string; lat: number | null; lng: number | null; tickets: number; first_at: string; last_at: string; ticket_ids: string[] }>(sql`
+    select * from (
+      select t.region_code, t.topic, min(t.address) as address, null::float8 as lat, null::float8 as lng, count(*)::int as tickets,
+             ${isoInstant(sql`min(t.received_at)`)} as first_at, ${isoInstant(sql`max(t.received_at)`)} as last_at,
+             (array_agg(t.id order by t.received_at desc, t.id))[1:20] as ticket_ids, max(t.received_at) as latest
+      from tickets t
+      where ${receivedIn(period)} and t.address is not null and t.geo_cell is null
+      group by t.region_code, t.topic, lower(regexp_replace(t.address, '\\s+', '', 'g'))
+      having count(*) >= ${minTickets}
+      union all
+      select t.region_code, t.topic, coalesce(min(t.address), round(avg(t.lat)::numeric, 5) || ',' || round(avg(t.lng)::numeric, 5)) as address,
+             avg(t.lat) as lat, avg(t.lng) as lng, count(*)::int as tickets,
+             ${isoInstant(sql`min(t.received_at)`)} as first_at, ${isoInstant(sql`max(t.received_at)`)} as last_at,
+             (array_agg(t.id order by t.received_at desc, t.id))[1:20] as ticket_ids, max(t.received_at) as latest
+      from tickets t
+      where ${receivedIn(period)} and t.geo_cell is not null
+      group by t.region_code, t.topic, t.geo_cell
+      having count(*) >= ${minTickets}
+    ) clusters
+    order by tickets desc, latest desc
     limit ${limit}`);
   return rows.map((r) => ({
     regionCode: r.region_code,
     topic: r.topic,
     address: r.address,
+    center: r.lat !== null && r.lng !== null ? { lat: Math.round(Number(r.lat) * 1e6) / 1e6, lng: Math.round(Number(r.lng) * 1e6) / 1e6 } : null,
     tickets: r.tickets,
     firstAt: r.first_at,
     lastAt: r.last_at,

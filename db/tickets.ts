@@ -37,6 +37,15 @@ export async function hasEventOfUpdate(db: Db, ticketId: string, updateId: strin
   return row !== undefined;
 }
 
+/** The ticket a provincial or national platform handed over under its own number. */
+export async function findByExternalRef(db: Db, platform: string, id: string): Promise<TicketRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.externalPlatform, platform), eq(tickets.externalId, id)));
+  return row;
+}
+
 /** Whether a unit may know of a ticket: it is the primary or a co-handling unit. */
 export function visibleToUnit(row: Pick<TicketRow, 'unitId' | 'coUnitIds'>, unitId: string): boolean {
   return row.unitId === unitId || row.coUnitIds.includes(unitId);
@@ -50,6 +59,8 @@ export interface TicketFilter {
   category?: string;
   regionCode?: string;
   channel?: string;
+  externalPlatform?: string;
+  externalId?: string;
   nearDue?: boolean;
   overdue?: boolean;
   escalated?: boolean;
@@ -76,6 +87,8 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     f.category ? eq(tickets.category, f.category) : undefined,
     f.regionCode ? eq(tickets.regionCode, f.regionCode) : undefined,
     f.channel ? eq(tickets.channel, f.channel) : undefined,
+    f.externalPlatform ? eq(tickets.externalPlatform, f.externalPlatform) : undefined,
+    f.externalId ? eq(tickets.externalId, f.externalId) : undefined,
     f.nearDue !== undefined ? eq(tickets.nearDue, f.nearDue) : undefined,
     f.overdue !== undefined ? eq(tickets.overdue, f.overdue) : undefined,
     f.escalated !== undefined ? eq(tickets.escalated, f.escalated) : undefined,

@@ -266,13 +266,14 @@ export const hotspotsView = z.object({
     z.object({
       regionCode: z.string().nullable(),
       topic: z.string().nullable(),
-      address: z.string(),
+      address: z.string().describe('one spelling of the address as reported, or the point (lat,lng) when none was'),
+      center: z.object({ lat: z.number(), lng: z.number() }).nullable().describe('the mean WGS-84 point of a cluster by place'),
       tickets: z.number().int(),
       firstAt: iso,
       lastAt: iso,
       ticketIds: z.array(z.string()).describe('the latest 20'),
     }),
-  ).describe('同一地点聚集: same district, topic and address'),
+  ).describe('同一地点聚集: same district and topic, and the same address or (for tickets with a point) the same grid cell of about 100 m'),
   repeatCallers: z.array(
     z.object({
       phone: z.string().describe('masked: 138****5678'),

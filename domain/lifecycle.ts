@@ -9,7 +9,9 @@ import type {
   Channel,
   Classification,
   CloseReason,
+  ExternalRef,
   ReplyResult,
+  TicketLocation,
   TicketStatus,
 } from './ticket';
 
@@ -90,6 +92,12 @@ export interface TicketState {
   content: string;
   address?: string;
   regionCode?: string;
+  /** where it happened, WGS-84 */
+  location?: TicketLocation;
+  /** a photo of it, by link */
+  mediaUrl?: string;
+  /** the provincial or national platform's ticket number */
+  externalRef?: ExternalRef;
   businessEnvironment: boolean;
   receivedAt: string;
   classification?: Classification;

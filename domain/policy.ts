@@ -87,6 +87,8 @@ export const policySchema = z.object({
   }),
   /** 反复多发: an earlier report within this window makes a new one a repeat. */
   repeatWindow: durationSchema,
+  /** 反复多发 by place: an open report of the same middle topic within this many metres (stored versions before it: 50). */
+  repeatDistanceMeters: z.number().int().min(1).max(5000).default(50),
   kpi: z.object({
     /** 基本满意 counts as this much of 满意 in the satisfaction rate. */
     basicallySatisfiedWeight: share,
@@ -130,6 +132,7 @@ export const DEFAULT_POLICY: Policy = {
   triage: { amount: 30, unit: 'minutes' },
   autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { topic: 0.95, category: 0.97 } },
   repeatWindow: { amount: 720, unit: 'hours' },
+  repeatDistanceMeters: 50,
   kpi: {
     basicallySatisfiedWeight: 1,
     ranking: {

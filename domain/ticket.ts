@@ -3,6 +3,7 @@
  * Pure data and zod schemas, shared by the workflow, the activities and the API, so each
  * value set is written down exactly once.
  */
+import { COORDINATE_SYSTEMS, toWgs84 } from './geo';
 import { LONE_SURROGATE } from './storable';
 import { z } from './zod';
 
@@ -110,15 +111,43 @@ export const dispositionSchema = z.discriminatedUnion('action', [
 ]);
 export type Disposition = z.infer<typeof dispositionSchema>;
 
+/**
+ * Where it happened, as a map app gives it: WGS-84 (GPS, Open311), GCJ-02 (高德, 腾讯) or BD-09
+ * (百度). Stored converted to WGS-84, so the ticket carries `{lat, lng}` in WGS-84 only.
+ */
+export const locationSchema = z
+  .object({
+    lat: z.number().min(-90, 'must be a latitude from -90 to 90').max(90, 'must be a latitude from -90 to 90'),
+    lng: z.number().min(-180, 'must be a longitude from -180 to 180').max(180, 'must be a longitude from -180 to 180'),
+    crs: z.enum(COORDINATE_SYSTEMS).default('WGS84').describe('the coordinate system of lat/lng: WGS84 (GPS), GCJ02 (高德/腾讯), BD09 (百度)'),
+  })
+  .transform(({ lat, lng, crs }) => toWgs84({ lat, lng }, crs));
+export type TicketLocation = z.output<typeof locationSchema>;
+
+/** The platforms that hand tickets over with a ticket number of their own. */
+export const EXTERNAL_PLATFORMS = ['provincial_platform', 'national_platform'] as const;
+/** The provincial or national platform's own ticket number, kept to answer it under that number. */
+export const externalRefSchema = z.object({
+  platform: z.enum(EXTERNAL_PLATFORMS),
+  id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be 1–100 characters of A-Z, a-z, 0-9, ".", "_", ":", "/" or "-"'),
+});
+export type ExternalRef = z.infer<typeof externalRefSchema>;
+
 export const newTicketSchema = z.object({
   channel: z.enum(CHANNELS),
   caller: callerSchema.default({}),
   content: text(10000),
   address: text(500).optional(),
   regionCode: regionCodeSchema.optional(),
+  location: locationSchema.optional(),
+  mediaUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional().describe('a photo of it, by link (Open311 media_url); kept and shown, never fetched'),
+  externalRef: externalRefSchema.optional().describe('the ticket number the provincial or national platform gave it; unique per platform'),
   businessEnvironment: z.boolean().default(false),
   classification: classificationSchema.optional(),
   disposition: dispositionSchema.optional(),
+}).refine((t) => !t.externalRef || t.externalRef.platform === t.channel, {
+  path: ['externalRef', 'platform'],
+  message: 'must be the channel the ticket came by',
 }).openapi('NewTicket');
 export type NewTicket = z.infer<typeof newTicketSchema>;
 

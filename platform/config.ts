@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parsePayloadKeys, type PayloadKey } from './payload-codec';
+import type { S3StoreConfig } from './storage';
 
 export interface Config {
   port: number;
@@ -62,6 +63,20 @@ export interface Config {
   otlpEndpoint?: string;
   /** the service name on this process's spans */
   serviceName: string;
+  /** Open311: the jurisdiction_id this server answers for */
+  open311JurisdictionId: string;
+  /** Open311 and the citizen's lookup: requests a minute per client IP */
+  open311RateLimitPerMinute: number;
+  citizenLookupPerMinute: number;
+  /** Express's `trust proxy`: behind a proxy, client IPs come from X-Forwarded-For */
+  trustProxy: string | false;
+  /** the local folder of ticket photos, and the largest photo accepted */
+  photoDir: string;
+  photoMaxBytes: number;
+  /** hosts a photo link may name although they are private or loopback */
+  photoFetchAllowHosts: string[];
+  /** PHOTO_STORE=s3: an S3-compatible store instead of the folder */
+  photoS3?: S3StoreConfig;
 }
 
 /** Files of the client certificate, its key and the CA of Temporal's frontend (PEM). */
@@ -127,6 +142,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tracesExporter: env.OTEL_TRACES_EXPORTER === 'otlp' ? 'otlp' : 'none',
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     serviceName: env.OTEL_SERVICE_NAME ?? 'hotline',
+    open311JurisdictionId: env.OPEN311_JURISDICTION_ID ?? 'xinxiang.12345',
+    open311RateLimitPerMinute: Number(env.OPEN311_RATE_LIMIT_PER_MINUTE ?? 120),
+    citizenLookupPerMinute: Number(env.CITIZEN_LOOKUP_PER_MINUTE ?? 10),
+    trustProxy: env.TRUST_PROXY || false,
+    photoDir: path.resolve(env.PHOTO_DIR ?? path.join(dataDir, 'photos')),
+    photoMaxBytes: Number(env.PHOTO_MAX_BYTES ?? 10 * 2 ** 20),
+    photoFetchAllowHosts: (env.PHOTO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    photoS3: env.PHOTO_STORE === 's3' ? s3Config(env) : undefined,
+  };
+}
+
+function s3Config(env: NodeJS.ProcessEnv): S3StoreConfig {
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`PHOTO_STORE=s3 needs ${name}`);
+    return value;
+  };
+  return {
+    bucket: required('S3_BUCKET'),
+    endpoint: env.S3_ENDPOINT || undefined,
+    region: env.S3_REGION ?? 'us-east-1',
+    accessKeyId: required('S3_ACCESS_KEY_ID'),
+    secretAccessKey: required('S3_SECRET_ACCESS_KEY'),
+    forcePathStyle: (env.S3_FORCE_PATH_STYLE ?? 'true') === 'true',
   };
 }
 

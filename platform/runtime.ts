@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { createApp } from '../api/app';
+import { localBlobStore, s3BlobStore } from './storage';
 import { purgeIdempotencyRecords } from '../api/idempotency';
 import { connectDatabase, type Database } from '../db/client';
 import { markInterruptedImports } from '../db/import';
@@ -92,6 +93,13 @@ export async function runApi(
     // without a configured key, one of this process: its links do not open on another replica or after a restart
     reportLinks: { secret: config.reportLinkSecret ?? crypto.randomBytes(32).toString('hex'), ttlSeconds: config.reportLinkTtlSeconds },
     chromiumPath: config.chromiumPath,
+    open311JurisdictionId: config.open311JurisdictionId,
+    open311RateLimitPerMinute: config.open311RateLimitPerMinute,
+    citizenLookupPerMinute: config.citizenLookupPerMinute,
+    trustProxy: config.trustProxy,
+    photoStore: config.photoS3 ? s3BlobStore(config.photoS3) : localBlobStore(config.photoDir),
+    photoMaxBytes: config.photoMaxBytes,
+    photoFetchAllowHosts: config.photoFetchAllowHosts,
   });
   // trained before the API listens: POST /v1/classify must not block the event loop on it later
   starterModel();

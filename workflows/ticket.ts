@@ -147,6 +147,9 @@ class TicketCase {
       content: t.content,
       address: t.address,
       regionCode: t.regionCode,
+      location: t.location,
+      mediaUrl: t.mediaUrl,
+      externalRef: t.externalRef,
       businessEnvironment: t.businessEnvironment,
       receivedAt: input.receivedAt,
       classification: t.classification,
@@ -233,6 +236,10 @@ class TicketCase {
         content: ticket.content,
         address: ticket.address,
         regionCode: ticket.regionCode,
+        // data of the step only, no new command: histories recorded before replay unchanged
+        location: ticket.location,
+        mediaUrl: ticket.mediaUrl,
+        externalRef: ticket.externalRef,
         businessEnvironment: ticket.businessEnvironment,
       });
       // text Postgres cannot hold would fail intake's queries; the classifier reads it the same

@@ -7,3 +7,4 @@ export * from './reports';
 export * from './imports';
 export * from './audit';
 export * from './classifier';
+export * from './photos';

@@ -4,7 +4,7 @@
  * ticket; its activities project every step here.
  */
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, integer, boolean, jsonb, primaryKey, index, date } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, integer, boolean, jsonb, primaryKey, index, uniqueIndex, date, doublePrecision, bigint } from 'drizzle-orm/pg-core';
 
 export const tickets = pgTable(
   'tickets',
@@ -17,6 +17,16 @@ export const tickets = pgTable(
     content: text('content').notNull(),
     address: text('address'),
     regionCode: text('region_code'),
+    /** where it happened, WGS-84 degrees */
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    /** the grid cell of (lat, lng) (domain/geo.ts gridCell): the index of repeats by place */
+    geoCell: bigint('geo_cell', { mode: 'number' }),
+    /** a photo of it, by link (Open311 media_url) */
+    mediaUrl: text('media_url'),
+    /** the provincial or national platform that handed the ticket over, and its ticket number there */
+    externalPlatform: text('external_platform'),
+    externalId: text('external_id'),
     businessEnvironment: boolean('business_environment').notNull().default(false),
     type: text('type'),
     topic: text('topic'),
@@ -79,6 +89,10 @@ export const tickets = pgTable(
     index('tickets_region_idx').on(t.regionCode, t.receivedAt),
     index('tickets_due_idx').on(t.dueBy),
     index('tickets_caller_phone_idx').on(t.callerPhone, t.receivedAt),
+    // repeats by place (db/repeats-by-place.ts) and place clusters read a few cells at a time
+    index('tickets_geo_cell_idx').on(t.geoCell, t.receivedAt).where(sql`${t.geoCell} is not null`),
+    // a platform's ticket number names one ticket here
+    uniqueIndex('tickets_external_ref_idx').on(t.externalPlatform, t.externalId).where(sql`${t.externalId} is not null`),
     // the few replied tickets still inside their callback window, read live by the overview's 回访率
     index('tickets_awaiting_callback_idx')
       .on(t.callbackBy)

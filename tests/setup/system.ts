@@ -3,6 +3,9 @@
  * server, a real worker on its own task queue, and the Express app listening on a loopback port.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { inject } from 'vitest';
@@ -17,6 +20,7 @@ import type { WebhookDeliveryPolicy } from '../../platform/config';
 import { SecretBox } from '../../platform/secret-box';
 import type { ActivityDeps } from '../../activities';
 import { createMetrics } from '../../platform/metrics';
+import { localBlobStore } from '../../platform/storage';
 import postgres from 'postgres';
 import { migrateDatabase } from '../../db/migrate';
 import { loadDemoData } from '../../db/seed';
@@ -97,6 +101,12 @@ export async function startSystem(
     temporalAddress?: string;
     temporalMaxInFlight?: number;
     temporalMaxQueued?: number;
+    /** lookups a minute per client IP of the citizen's lookup (default: no practical limit) */
+    citizenLookupPerMinute?: number;
+    /** the largest photo accepted */
+    photoMaxBytes?: number;
+    /** hosts a photo link may name although private or loopback (the test's own servers) */
+    photoFetchAllowHosts?: string[];
     /** a database and Temporal namespace of its own, for a test that changes shared data (policy, calendar) */
     isolated?: boolean;
     /** the retries of notifications' deliveries */
@@ -143,6 +153,11 @@ export async function startSystem(
     temporalMaxQueued: opts.temporalMaxQueued,
     codec: { sealing: TEST_SEALING, corsOrigins: [TEST_UI_ORIGIN] },
     secretBox: TEST_SECRET_BOX,
+    open311RateLimitPerMinute: 100_000,
+    citizenLookupPerMinute: opts.citizenLookupPerMinute ?? 100_000,
+    photoStore: localBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-photos-'))),
+    photoMaxBytes: opts.photoMaxBytes,
+    photoFetchAllowHosts: opts.photoFetchAllowHosts,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

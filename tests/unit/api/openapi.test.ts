@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { createApp } from '../../../api/app';
 import { NEW_TICKET_EXAMPLE, TRIAGE_EXAMPLE } from '../../../api/tickets';
 import { connectDatabase, type Database } from '../../../db/client';
 import { SecretBox } from '../../../platform/secret-box';
+import { localBlobStore } from '../../../platform/storage';
 import { TOPICS } from '../../../domain/classifier';
 import { newTicketSchema, triageSchema } from '../../../domain/ticket';
 import { createLogger } from '../../../platform/logger';
@@ -30,7 +32,7 @@ beforeAll(async () => {
   // the document is built from the declarations alone: nothing is asked of Postgres or Temporal
   database = connectDatabase('postgres://postgres@127.0.0.1:1/none', { max: 1 });
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const app = createApp({ database, temporal, taskQueue: 'unused', logger: createLogger('silent'), metrics: createMetrics(), secretBox: new SecretBox(crypto.randomBytes(32)) });
+  const app = createApp({ database, temporal, taskQueue: 'unused', logger: createLogger('silent'), metrics: createMetrics(), secretBox: new SecretBox(crypto.randomBytes(32)), photoStore: localBlobStore(os.tmpdir()) });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   doc = (await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/openapi.json`)).json()) as typeof doc;

@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -18,6 +19,7 @@ import { connectDatabase, type Database } from '../../../db/client';
 import { createLogger } from '../../../platform/logger';
 import { createMetrics } from '../../../platform/metrics';
 import { SecretBox } from '../../../platform/secret-box';
+import { localBlobStore } from '../../../platform/storage';
 
 const servers: http.Server[] = [];
 afterAll(async () => {
@@ -96,6 +98,7 @@ describe('a Postgres that accepts connections but never answers', () => {
         logger: createLogger('silent'),
         metrics: createMetrics(),
         secretBox: new SecretBox(crypto.randomBytes(32)),
+        photoStore: localBlobStore(os.tmpdir()),
       }),
     );
   });
