@@ -22,7 +22,7 @@ export const CITIZEN_LOOKUP_PATH = '/public/v1/ticket-status';
 const lookupSchema = z.object({
   ticketId: ticketIdSchema,
   phoneLast4: z.string().regex(/^\d{4}$/, 'must be the last 4 digits of the phone the ticket was reported from'),
-});
+}).openapi('CitizenLookup');
 
 const iso = z.string().describe('ISO 8601 time');
 export const citizenStatusView = z.object({
@@ -37,7 +37,7 @@ export const citizenStatusView = z.object({
   unit: z.string().nullable().describe('the responsible unit'),
   notes: z.array(z.object({ at: iso, note: z.string() })).describe("the unit's progress notes, oldest first"),
   reply: z.object({ result: z.string(), reply: z.string(), at: iso }).nullable().describe("the unit's reply (办结回复), once given"),
-});
+}).openapi('CitizenTicketStatus');
 
 /** The same answer for an unknown ticket and a wrong phone. */
 const noSuchTicket = () => new HttpError(404, 'not_found', 'no ticket with this number and phone');
@@ -88,6 +88,7 @@ export function citizenRoutes(db: Db, registry: OpenAPIRegistry, opts: { perMinu
   registry.registerPath({
     method: 'post',
     path: CITIZEN_LOOKUP_PATH,
+    operationId: 'lookupTicketStatus',
     tags: ['public'],
     summary: "The citizen's own view of a ticket (市民查询)",
     description: `No API key. The ticket number and the last 4 digits of the caller's phone; a wrong pair is the same 404 as an unknown ticket. At most CITIZEN_LOOKUP_PER_MINUTE lookups a minute per client IP (429 beyond).`,
@@ -101,6 +102,7 @@ export function citizenRoutes(db: Db, registry: OpenAPIRegistry, opts: { perMinu
           [413, 'the body is larger than the limit'],
           [415, 'the body is not JSON'],
           [429, 'too many lookups from this address'],
+          [500, 'a fault of the server (never for bad input)'],
           [503, 'Postgres is unavailable'],
         ].map(([code, description]) => [code, { description: String(description), content: { 'application/json': { schema: errorBody } } }]),
       ),

@@ -53,10 +53,17 @@ describe('the OpenAPI document', () => {
   it('lists on every operation each error status the API code can answer', () => {
     // every status a handler, guard or the error handler throws: `new HttpError(4xx` and the helpers
     const dir = path.resolve(__dirname, '../../../api');
-    const source = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const source = (fs.readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
     const thrown = new Set([...source.matchAll(/new HttpError\((\d{3})/g)].map((m) => m[1]!));
     expect([...thrown]).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503']));
-    const missing = operations().flatMap(({ at, op }) => [...thrown].filter((s) => !(s in op.responses)).map((s) => `${at}: ${s}`));
+    // the public lookup asks for no key and acts on nothing: no 401, 403, 409 or 422 can come from it
+    const notPublic = new Set(['401', '403', '409', '422']);
+    const missing = operations().flatMap(({ at, op }) =>
+      [...thrown].filter((s) => !(s in op.responses) && !(at.includes(' /public/') && notPublic.has(s))).map((s) => `${at}: ${s}`),
+    );
     expect(missing).toEqual([]);
   });
 
