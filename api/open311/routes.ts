@@ -7,13 +7,11 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { apiKeys } from '../../db/schema';
 import { findTicket } from '../../db/tickets';
 import { proposeFor } from '../../activities/intake';
 import { newTicketSchema, ticketIdSchema, type NewTicket } from '../../domain/ticket';
-import { hashKey, type Principal } from '../auth';
+import { BOOTSTRAP_ADMIN, keyLookup, type Principal } from '../auth';
 import { HttpError, isUnavailable, parse } from '../errors';
 import type { TicketReception } from '../tickets';
 import { publicTickets, statusNote, type PublicTicket } from '../public-status';
@@ -162,18 +160,16 @@ export function open311Routes(deps: Open311Deps): Router {
     next();
   });
 
+  const lookupKey = keyLookup(db, deps.adminApiKey);
+
   /** The principal of an agent-role `api_key`; the spec answers 403 for a missing or invalid key. */
   async function appPrincipal(key: string | undefined): Promise<Principal> {
     if (!key) throw new Open311Error(403, 'api_key is missing: creating a request needs an API key of the agent role');
-    const hash = hashKey(key);
-    if (deps.adminApiKey && hashKey(deps.adminApiKey) === hash) throw new Open311Error(403, 'api_key: an admin key may not create requests; use an agent key');
-    const [row] = await db
-      .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, unitId: apiKeys.unitId })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
-    if (!row) throw new Open311Error(403, 'api_key is not valid');
-    if (row.role !== 'agent') throw new Open311Error(403, `api_key: creating a request needs the agent role; the key has '${row.role}'`);
-    return { id: row.id, name: row.name, role: row.role };
+    const principal = await lookupKey(key);
+    if (!principal) throw new Open311Error(403, 'api_key is not valid');
+    if (principal === BOOTSTRAP_ADMIN) throw new Open311Error(403, 'api_key: an admin key may not create requests; use an agent key');
+    if (principal.role !== 'agent') throw new Open311Error(403, `api_key: creating a request needs the agent role; the key has '${principal.role}'`);
+    return { id: principal.id, name: principal.name, role: principal.role };
   }
 
   /** The ticket a POST requests makes: the chosen service is its topic; the classifier gives type and urgency. */
