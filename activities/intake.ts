@@ -13,10 +13,10 @@ import { placeSimilarity, SAME_PLACE_SIMILARITY } from '../domain/classifier/pla
 import { XINXIANG_REGIONS } from '../domain/classifier/regions';
 import type { CompiledModel } from '../domain/classifier/model';
 import { currentModel } from './classifier-model';
-import { addDuration, subtractDuration } from '../domain/deadlines';
-import { OPEN_STATUSES, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
+import { addDuration, dispatchDeadlines, subtractDuration } from '../domain/deadlines';
+import { OPEN_STATUSES, type DispatchDeadlines, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
-import type { NewTicket } from '../domain/ticket';
+import type { Category, NewTicket } from '../domain/ticket';
 import { districtOfPoint, type LatLng } from '../domain/geo';
 import { repeatsByPlace } from '../db/repeats-by-place';
 import type { ActivityDeps } from './index';
@@ -35,11 +35,14 @@ export interface ProposalInput {
   location?: LatLng;
 }
 
-/** The classifier's proposal and the route it leads to, with the knowledge base and routing table in force. */
+/**
+ * The classifier's proposal and the route it leads to, with the knowledge base and routing table
+ * in force; `routeFor` routes another topic (the agent's) to the same district.
+ */
 export async function proposeFor(
   db: Db,
   input: ProposalInput,
-): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel }> {
+): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel; routeFor: (topic: string) => Route | null }> {
   const [entries, rules, unitRows, model] = await Promise.all([
     db.select().from(knowledgeBase),
     db.select().from(routingRules),
@@ -51,7 +54,24 @@ export async function proposeFor(
   // the nearest district seat is a rough guess near borders (domain/geo.ts), so not a sure one
   if (pointRegion) proposal.regionCode = { value: pointRegion, confidence: 0.7 };
   const regionCode = input.regionCode ?? proposal.regionCode.value;
-  return { proposal, route: route(proposal.topic.value, regionCode, rules, unitRows), model };
+  const routeFor = (topic: string) => route(topic, regionCode, rules, unitRows);
+  return { proposal, route: routeFor(proposal.topic.value), model, routeFor };
+}
+
+/** The route of a topic in a district, with the routing table in force. */
+export async function routeOf(db: Db, topic: string, regionCode: string | null): Promise<Route | null> {
+  const [rules, unitRows] = await Promise.all([db.select().from(routingRules), db.select({ id: units.id }).from(units)]);
+  return route(topic, regionCode, rules, unitRows);
+}
+
+/**
+ * What the lean intake needs in one step: the findings, and for a dispatch at receipt (the
+ * agent's, or the auto-dispatch) its unit and deadlines. `refused` (naming the field) when the
+ * ticket cannot be received as asked: a dispatch without a unit that no routing rule covers.
+ */
+export interface Admission extends IntakeFindings {
+  dispatch?: { unitId: string; coUnitIds: string[]; deadlines: DispatchDeadlines };
+  refused?: { field: string; message: string };
 }
 
 export function summarize(proposal: Proposal, routed: Route | null): ProposalSummary {
@@ -109,59 +129,108 @@ export function mayAutoDispatch(
   );
 }
 
+/**
+ * The decision made at receipt, from intake's findings: the dispatch the agent asked for (to the
+ * unit named, else where the routing table sends the agent's topic, else the classifier's), or
+ * the auto-dispatch on the proposal; its deadlines by the category that will be the ticket's.
+ */
+export function admissionOf(
+  ticket: NewTicket,
+  findings: IntakeFindings,
+  routeFor: (topic: string) => Pick<Route, 'unitId' | 'coUnitIds'> | null,
+  deadlinesFor: (category: Category) => DispatchDeadlines,
+): Admission {
+  const d = ticket.disposition;
+  let unit: { unitId: string; coUnitIds: string[] } | undefined;
+  if (d?.action === 'dispatch') {
+    const routed = d.unitId ? { unitId: d.unitId, coUnitIds: d.coUnitIds ?? [] } : routeFor(ticket.classification?.topic ?? findings.proposal.classification.topic);
+    if (!routed) return { ...findings, refused: { field: 'disposition.unitId', message: 'no routing rule matches this ticket; name the unit to dispatch to' } };
+    unit = { unitId: routed.unitId, coUnitIds: d.coUnitIds ?? routed.coUnitIds };
+  } else if (!d && findings.autoDispatch && findings.proposal.route) {
+    unit = findings.proposal.route;
+  }
+  if (!unit) return findings;
+  const category = ticket.classification?.category ?? findings.proposal.classification.category;
+  return { ...findings, dispatch: { ...unit, deadlines: deadlinesFor(category) } };
+}
+
 export function createIntakeActivities({ database }: ActivityDeps) {
   const { db } = database;
+
+  /** 受理 + 分类: the proposal, the route, the repeats (反复多发) and the auto-dispatch decision. */
+  async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string }) {
+    const { ticket } = args;
+    const [{ version, policy }, cal, proposed] = await Promise.all([
+      currentPolicy(db),
+      loadCalendar(db),
+      proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
+    ]);
+    const { proposal, route: routed, model } = proposed;
+    const summary = summarize(proposal, routed);
+    const receivedAt = new Date(args.receivedAt);
+    const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
+    const topic = ticket.classification?.topic ?? summary.classification.topic;
+    const recentOpen = and(
+      ne(tickets.id, args.ticketId),
+      inArray(tickets.status, [...OPEN_STATUSES]),
+      eq(tickets.imported, false),
+      gte(tickets.receivedAt, since),
+    );
+    const sameCaller = ticket.caller.phone
+      ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
+      : Promise.resolve([]);
+    // the same place in other words: open tickets of the same middle topic (a ticket still in
+    // triage has only the classifier's topic) whose address is similar (domain/classifier/place.ts)
+    const samePlace = ticket.address
+      ? db
+          .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
+          .from(tickets)
+          .where(
+            and(
+              recentOpen,
+              sql`${tickets.address} is not null`,
+              sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
+            ),
+          )
+          .orderBy(desc(tickets.receivedAt))
+          .limit(PLACE_CANDIDATES)
+          .then((rows) => rows.filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY))
+      : Promise.resolve([]);
+    const found = new Map((await Promise.all([sameCaller, samePlace])).flat().map((row) => [row.id, row]));
+    const repeats = [...found.values()].sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id)).slice(0, 10);
+    // the same place by its point: the same middle topic within the policy's distance (db/repeats-by-place.ts)
+    const nearby = ticket.location
+      ? await repeatsByPlace(db, { point: ticket.location, topic, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId })
+      : [];
+    const repeatOf = [...new Set([...repeats.map((r) => r.id), ...nearby.map((r) => r.id)])];
+    const findings: IntakeFindings = {
+      proposal: summary,
+      repeatOf,
+      triageBy: addDuration(cal, receivedAt, policy.triage).toISOString(),
+      autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, model),
+    };
+    return { findings, cal, policy, version, routeFor: proposed.routeFor };
+  }
+
   return {
+    /** The findings of intake, on the path before the lean one (its decision comes as a step of its own). */
     async intake(args: { ticketId: string; ticket: NewTicket; receivedAt: string }): Promise<IntakeFindings> {
-      const { ticket } = args;
-      const [{ policy }, cal, { proposal, route: routed, model }] = await Promise.all([
-        currentPolicy(db),
-        loadCalendar(db),
-        proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
-      ]);
-      const summary = summarize(proposal, routed);
-      const receivedAt = new Date(args.receivedAt);
-      const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
-      const topic = ticket.classification?.topic ?? summary.classification.topic;
-      const recentOpen = and(
-        ne(tickets.id, args.ticketId),
-        inArray(tickets.status, [...OPEN_STATUSES]),
-        eq(tickets.imported, false),
-        gte(tickets.receivedAt, since),
-      );
-      const sameCaller = ticket.caller.phone
-        ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
-        : Promise.resolve([]);
-      // the same place in other words: open tickets of the same middle topic (a ticket still in
-      // triage has only the classifier's topic) whose address is similar (domain/classifier/place.ts)
-      const samePlace = ticket.address
-        ? db
-            .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
-            .from(tickets)
-            .where(
-              and(
-                recentOpen,
-                sql`${tickets.address} is not null`,
-                sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
-              ),
-            )
-            .orderBy(desc(tickets.receivedAt))
-            .limit(PLACE_CANDIDATES)
-            .then((rows) => rows.filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY))
-        : Promise.resolve([]);
-      const found = new Map((await Promise.all([sameCaller, samePlace])).flat().map((row) => [row.id, row]));
-      const repeats = [...found.values()].sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id)).slice(0, 10);
-      // the same place by its point: the same middle topic within the policy's distance (db/repeats-by-place.ts)
-      const nearby = ticket.location
-        ? await repeatsByPlace(db, { point: ticket.location, topic, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId })
-        : [];
-      const repeatOf = [...new Set([...repeats.map((r) => r.id), ...nearby.map((r) => r.id)])];
-      return {
-        proposal: summary,
-        repeatOf,
-        triageBy: addDuration(cal, receivedAt, policy.triage).toISOString(),
-        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, model),
-      };
+      return (await findingsOf(args)).findings;
+    },
+
+    /**
+     * The lean intake's one step (a local activity, reads only): the findings, and the unit and
+     * deadlines of a dispatch at receipt, computed from `dispatchAt` under the current policy.
+     */
+    async admit(args: { ticketId: string; ticket: NewTicket; receivedAt: string; dispatchAt: string }): Promise<Admission> {
+      const { findings, cal, policy, version, routeFor } = await findingsOf(args);
+      return admissionOf(args.ticket, findings, routeFor, (category) => dispatchDeadlines(cal, policy, version, category, new Date(args.dispatchAt)));
+    },
+
+    /** The route for a dispatch without a unit, decided after receipt (the triage update). */
+    async routeFor(args: { topic: string; regionCode?: string }): Promise<{ unitId: string; coUnitIds: string[] } | null> {
+      const routed = await routeOf(db, args.topic, args.regionCode ?? null);
+      return routed ? { unitId: routed.unitId, coUnitIds: routed.coUnitIds } : null;
     },
   };
 }

@@ -25,12 +25,14 @@ export interface TicketEvent {
 
 export function createTicketActivities({ database, logger }: { database: Database; logger: Logger }) {
   const { db } = database;
-  return {
-    /** Appends one event to the trail and writes the ticket's state as it stands after it. */
-    async recordEvent({ event, snapshot }: { event: TicketEvent; snapshot: TicketState }): Promise<void> {
-      const row = ticketRow(snapshot);
-      // the Postgres write of the step, as a span of the activity's trace
-      const inserted = await inSpan('postgres: record ticket step', { 'ticket.id': event.ticketId, 'ticket.step': event.type }, () => db.transaction(async (tx) => {
+
+  async function recordSteps(events: TicketEvent[], snapshot: TicketState): Promise<void> {
+    if (events.length === 0) return;
+    const row = ticketRow(snapshot);
+    const steps = events.map((e) => e.type).join(',');
+    // the Postgres write of the steps, as a span of the activity's trace
+    const inserted = await inSpan('postgres: record ticket step', { 'ticket.id': snapshot.id, 'ticket.step': steps }, () =>
+      db.transaction(async (tx) => {
         await tx
           .insert(tickets)
           .values(row)
@@ -42,13 +44,31 @@ export function createTicketActivities({ database, logger }: { database: Databas
           });
         return tx
           .insert(ticketEvents)
-          .values({ ...event, at: new Date(event.at) })
+          .values(events.map((event) => ({ ...event, at: new Date(event.at) })))
           .onConflictDoNothing()
           .returning({ seq: ticketEvents.seq });
-      }));
-      // counted once per step: a retried write of a step already recorded inserts nothing
-      if (inserted.length) countStep(event, snapshot);
+      }),
+    );
+    // counted once per step: a retried write of a step already recorded inserts nothing
+    const fresh = new Set(inserted.map((r) => r.seq));
+    for (const event of events) {
+      if (fresh.has(event.seq)) countStep(event, snapshot);
       logger.info({ ticketId: event.ticketId, step: event.type, seq: event.seq, actor: event.actor.role }, 'ticket step recorded');
+    }
+  }
+
+  return {
+    /** Appends one event to the trail and writes the ticket's state as it stands after it. */
+    async recordEvent({ event, snapshot }: { event: TicketEvent; snapshot: TicketState }): Promise<void> {
+      await recordSteps([event], snapshot);
+    },
+
+    /**
+     * Appends steps to the trail and writes the ticket's state as it stands after the last, in one
+     * transaction (the lean path's intake writes received … dispatched at once).
+     */
+    async recordSteps({ events, snapshot }: { events: TicketEvent[]; snapshot: TicketState }): Promise<void> {
+      await recordSteps(events, snapshot);
     },
   };
 }
@@ -88,8 +108,11 @@ function date(iso: string | undefined): Date | null {
   return iso ? new Date(iso) : null;
 }
 
+/** What of a tickets row a workflow state projects: all but what only Postgres and the import set. */
+export type TicketProjection = Omit<typeof tickets.$inferSelect, 'imported' | 'updatedAt'>;
+
 /** The tickets row that mirrors a workflow state. */
-export function ticketRow(s: TicketState): typeof tickets.$inferInsert {
+export function ticketRow(s: TicketState): TicketProjection {
   return {
     id: s.id,
     channel: s.channel,

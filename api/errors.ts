@@ -58,7 +58,11 @@ export function fromTemporal(err: unknown): HttpError | undefined {
       const status = typeof cause.details?.[0] === 'string' ? (cause.details[0] as string) : undefined;
       return conflict(cause.message, status);
     }
-    if (cause.type === UNPROCESSABLE) return new HttpError(422, 'unprocessable', cause.message);
+    if (cause.type === UNPROCESSABLE) {
+      // the workflow names the field (details[0]) where it can, e.g. a dispatch no rule routes
+      const field = typeof cause.details?.[0] === 'string' ? (cause.details[0] as string) : undefined;
+      return field ? new HttpError(422, 'unprocessable', cause.message, [{ path: field, message: cause.message.replace(`${field}: `, '') }]) : new HttpError(422, 'unprocessable', cause.message);
+    }
     // the ticket moved to another unit between the API's check and the workflow's
     if (cause.type === ACTOR_NOT_ALLOWED) return forbidden(cause.message);
   }

@@ -6,13 +6,14 @@
 import crypto from 'node:crypto';
 import type { Response } from 'express';
 import { z } from '../domain/zod';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { allocateTicketId, findByExternalRef, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { notificationsOfTicket } from '../db/notifications';
 import { instantSchema } from '../domain/calendar';
 import { ACTION_ACTORS, isOpen, type TicketAction, type TicketState } from '../domain/lifecycle';
+import { ticketRow } from '../activities/tickets';
 import {
   CATEGORIES,
   CHANNELS,
@@ -37,7 +38,6 @@ import {
   topicSchema,
   triageSchema,
   unitIdSchema,
-  type Disposition,
   type NewTicket,
   type Role,
 } from '../domain/ticket';
@@ -61,7 +61,6 @@ import {
   type Acting,
 } from '../workflows/messages';
 import type { TicketWorkflowInput } from '../workflows/ticket';
-import { proposeFor, type ProposalInput } from '../activities/intake';
 import { actorOf, type Principal } from './auth';
 import { assertReferencesExist, ticketRefs, unitRefs } from './references';
 import { cursorCodec } from './cursor';
@@ -154,70 +153,62 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
     return row && !isOpen(row.status as TicketState['status']) ? row : undefined;
   }
 
-  async function render(id: string, principal: Principal) {
-    const row = await visibleTicket(id, principal);
-    const [events, sent] = await Promise.all([ticketEventsOf(db, id), notificationsOfTicket(db, id, principal.role === 'unit' ? principal.unitId : undefined)]);
-    return toTicketView(row, events, sent, principal);
+  /** The ticket with its trail, as this principal may see it: the row given (the workflow's state after an action) or read. */
+  async function render(id: string, principal: Principal, row?: TicketRow) {
+    const [ticket, events, sent] = await Promise.all([
+      row ?? visibleTicket(id, principal),
+      ticketEventsOf(db, id),
+      notificationsOfTicket(db, id, principal.role === 'unit' ? principal.unitId : undefined),
+    ]);
+    return toTicketView(ticket, events, sent, principal);
   }
 
-  /**
-   * A dispatch goes to the unit named, or else to the route the routing table gives for the
-   * ticket's text and region; every unit must exist. Returns the disposition with its unit.
-   */
-  async function resolveDisposition<D extends Disposition | undefined>(d: D, text: ProposalInput): Promise<D> {
-    if (d?.action !== 'dispatch') return d;
-    if (!d.unitId) {
-      const { route } = await proposeFor(db, text);
-      if (!route) throw unprocessable('disposition.unitId', 'no routing rule matches this ticket; name the unit to dispatch to');
-      return { ...d, unitId: route.unitId, coUnitIds: d.coUnitIds ?? route.coUnitIds };
-    }
-    await assertReferencesExist(db, unitRefs('disposition', d.unitId, d.coUnitIds));
-    return d;
-  }
+  /** The answer to a step: the state the workflow returned once the step was recorded, with the trail. */
+  const renderState = (state: TicketState, principal: Principal) => render(state.id, principal, rowOfState(state));
 
   /**
    * Sends an action to the ticket's workflow and waits until it is applied and recorded, timed by
-   * name and result (hotline_action_duration_seconds). The Idempotency-Key doubles as the update
-   * id, so Temporal too applies a repeat only once.
+   * name and result (hotline_action_duration_seconds); answers the workflow's state after it, or
+   * undefined when a retry finds the action applied and the ticket closed since. The
+   * Idempotency-Key doubles as the update id, so Temporal too applies a repeat only once.
    */
-  async function act<A extends Acting>(
+  async function act<B extends object>(
     id: string,
     principal: Principal,
     idempotencyKey: string | undefined,
-    update: UpdateDefinition<TicketState, [A]>,
-    args: Omit<A, 'actor'>,
-  ): Promise<void> {
+    update: UpdateDefinition<TicketState, [Acting & B]>,
+    args: B,
+  ): Promise<TicketState | undefined> {
     const updateId = idempotencyKey ? updateIdOf(principal, idempotencyKey) : undefined;
-    const apply = async () => {
+    const apply = async (): Promise<TicketState | undefined> => {
       try {
         // a worker or a Temporal that does not answer turns into a 503 the client may retry (with
         // the same Idempotency-Key, the update is applied once), rather than a request that hangs
-        await temporalCalls.run(() =>
-          temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) } as A], updateId }),
+        return await temporalCalls.run(() =>
+          temporal.workflow.getHandle(id).executeUpdate(update, { args: [{ ...args, actor: actorOf(principal) }], updateId }),
         );
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           // a retry of an action that was applied, after which the workflow completed (e.g. a
           // satisfied callback closed the ticket): the trail has the step this update made
-          if (updateId && (await hasEventOfUpdate(db, id, updateId))) return;
+          if (updateId && (await hasEventOfUpdate(db, id, updateId))) return undefined;
           const closed = await closedTicket(id);
           if (closed) throw conflict(`cannot ${update.name} a ticket in status '${closed.status}': it is closed`, closed.status);
+          throw notFound(`ticket ${id}`);
         }
         throw err;
       }
     };
     const timer = actionDuration.startTimer({ action: update.name });
     try {
-      await apply();
+      const state = await apply();
       timer({ result: 'ok' });
+      return state;
     } catch (err) {
       timer({ result: fromTemporal(err)?.code ?? (isUnavailable(err) ? 'unavailable' : 'error') });
       throw err;
     }
   }
-
-  /** Who may take an update's action: the lifecycle's rule (domain/lifecycle.ts), which the workflow checks again. */
-  const rolesFor = (update: { name: string }): Role[] => [...ACTION_ACTORS[update.name as TicketAction].roles];
 
   /** An action by a unit: only on its own tickets; signing and replying only by the primary unit. */
   async function unitMayAct(id: string, principal: Principal, primaryOnly: boolean): Promise<void> {
@@ -228,51 +219,54 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   }
 
   /**
-   * 受理: starts the ticket's workflow and waits until its receipt is recorded; answers the ticket
-   * number. Shared by POST /v1/tickets and Open311's POST requests. `res.locals.workflowStarted`
-   * tells a caller whose wait failed that the ticket will still come to exist.
+   * 受理: starts the ticket's workflow and, in the same call (update-with-start), waits until
+   * intake is recorded; answers the workflow's state. The classifier runs once, in the workflow's
+   * intake: a dispatch it cannot route is refused there (422, nothing recorded). Shared by POST
+   * /v1/tickets and Open311's POST requests. `res.locals.workflowStarted` tells a caller whose
+   * wait failed that the ticket will still come to exist.
    */
-  async function receiveTicket(body: NewTicket, res: Response): Promise<string> {
-    await assertReferencesExist(db, ticketRefs(body));
+  async function receive(body: NewTicket, res: Response): Promise<{ id: string; state?: TicketState }> {
+    const disposition = body.disposition;
+    await assertReferencesExist(db, [...ticketRefs(body), ...(disposition?.action === 'dispatch' && disposition.unitId ? unitRefs('disposition', disposition.unitId, disposition.coUnitIds) : [])]);
     if (body.externalRef) {
       const existing = await findByExternalRef(db, body.externalRef.platform, body.externalRef.id);
       // a retry with the same Idempotency-Key is replayed before this; a second hand-over is not a new ticket
       if (existing) throw conflictingExternalRef(existing.id);
     }
-    const disposition = await resolveDisposition(body.disposition, body);
     const principal = res.locals.principal;
     const receivedAt = new Date();
-    const input: TicketWorkflowInput = { ticket: { ...body, disposition }, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
+    const input: TicketWorkflowInput = { ticket: body, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
     // admitted before a ticket number is taken, so a request shed under overload uses none
-    const id = await temporalCalls.run(async () => {
+    return temporalCalls.run(async () => {
       // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
       const id = (res.locals.ticketId = await idempotentResource(db, res, () => allocateTicketId(db, receivedAt)));
-      if (res.locals.idempotencyKey !== undefined) {
-        // a retry whose ticket has closed since: starting it again would run a second workflow
-        if (await closedTicket(id)) return id;
-      }
-      const handle = await temporal.workflow
-        .start(TICKET_WORKFLOW, {
-          workflowId: id,
-          taskQueue: deps.taskQueue,
-          args: [input],
-          typedSearchAttributes: [
-            { key: searchAttributes.status, value: 'triage' },
-            { key: searchAttributes.channel, value: body.channel },
-          ],
-        })
-        .catch((err: unknown) => {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(id);
-          throw err;
-        });
-      res.locals.workflowStarted = true;
-      await handle.executeUpdate(persistedUpdate).catch(async (err: unknown) => {
-        // a ticket answered or rejected at receipt may finish its workflow before this update lands
-        if (!(await closedTicket(id))) throw err;
+      // a retry whose ticket has closed since: starting it again would run a second workflow
+      if (res.locals.idempotencyKey !== undefined && (await closedTicket(id))) return { id };
+      const start = new WithStartWorkflowOperation(TICKET_WORKFLOW, {
+        workflowId: id,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        // a retry of a start that got through finds its workflow and waits with it
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: searchAttributes.status, value: 'triage' },
+          { key: searchAttributes.channel, value: body.channel },
+        ],
       });
-      return id;
+      try {
+        const state = await temporal.workflow.executeUpdateWithStart(persistedUpdate, { startWorkflowOperation: start });
+        res.locals.workflowStarted = true;
+        return { id, state };
+      } catch (err) {
+        res.locals.workflowStarted = await start.workflowHandle().then(
+          () => true,
+          () => false,
+        );
+        // a retry whose ticket, answered or rejected at receipt, finished before this update landed
+        if (res.locals.workflowStarted && fromTemporal(err) === undefined && (await closedTicket(id))) return { id };
+        throw err;
+      }
     });
-    return id;
   }
 
   api.endpoint({
@@ -282,7 +276,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
     tag: 'tickets',
     summary: 'Receive a ticket (受理)',
     description:
-      'Starts the ticket workflow. With a disposition the agent answers, rejects or dispatches it at once; without one it waits in `triage`.',
+      'Starts the ticket workflow. With a disposition the agent answers, rejects or dispatches it at once (a dispatch without `unitId` goes where the routing table sends it; 422 when no rule does); without one it waits in `triage`, or is dispatched automatically when the channel policy allows and the classifier is sure enough.',
     roles: ['agent'],
     body: newTicketSchema,
     examples: { body: NEW_TICKET_EXAMPLE },
@@ -290,9 +284,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
     status: 201,
     idempotent: true,
     handler: async ({ body, res }) => {
-      const id = await receiveTicket(body, res);
+      const { id, state } = await receive(body, res);
       res.setHeader('Location', `/v1/tickets/${id}`);
-      return render(id, res.locals.principal);
+      return state ? renderState(state, res.locals.principal) : render(id, res.locals.principal);
     },
   });
 
@@ -342,162 +336,171 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
     },
   });
 
-  api.endpoint({
-    method: 'post',
-    path: '/v1/tickets/:id/triage',
-    operationId: 'triageTicket',
-    tag: 'tickets',
-    summary: "The agent's classification and decision for a ticket in triage",
-    roles: rolesFor(triageUpdate),
-    body: triageSchema,
-    examples: { body: TRIAGE_EXAMPLE },
-    response: ticketView,
-    idempotent: true,
-    handler: async ({ params, body, res }) => {
-      const id = (res.locals.ticketId = params.id!);
-      const row = await visibleTicket(id, res.locals.principal);
-      await assertReferencesExist(db, ticketRefs(body));
-      const disposition = await resolveDisposition(body.disposition, {
-        content: row.content,
-        address: row.address ?? undefined,
-        regionCode: row.regionCode ?? undefined,
-      });
-      await act(id, res.locals.principal, res.locals.idempotencyKey, triageUpdate, { ...body, disposition });
-      return render(id, res.locals.principal);
-    },
-  });
+  /**
+   * Every action on a ticket, from one table: its path, the update it sends (whose arguments are
+   * the body's schema, workflows/messages.ts), and the checks that need the database first.
+   * A unit acts only on its own tickets, and a primary-only action only as the primary unit.
+   */
+  const perform = async (action: TicketAction, id: string, res: Response, send: (key: string | undefined) => Promise<TicketState | undefined>) => {
+    const principal: Principal = res.locals.principal;
+    res.locals.ticketId = id;
+    if (principal.role === 'unit') await unitMayAct(id, principal, ACTION_ACTORS[action].unit === 'primary');
+    const state = await send(res.locals.idempotencyKey);
+    return state ? renderState(state, principal) : render(id, principal);
+  };
 
-  const unitActions = [
-    { path: 'sign', operationId: 'signTicket', summary: 'The unit signs for the ticket (签收)', update: signUpdate, body: undefined },
-    { path: 'progress', operationId: 'reportProgress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema },
-    {
+  type Registration = () => void;
+  const tags = { triage: 'tickets', sign: 'unit actions', progress: 'unit actions', reply: 'unit actions', returnRequest: 'unit actions', extensionRequest: 'unit actions' } as const;
+  const tagOf = (action: TicketAction) => (action in tags ? tags[action as keyof typeof tags] : 'center actions');
+
+  /** An action whose body is the update's argument (with the actor added). */
+  function withBody<S extends z.ZodType<object>>(spec: {
+    action: TicketAction;
+    path: string;
+    operationId: string;
+    summary: string;
+    update: UpdateDefinition<TicketState, [Acting & z.output<S>]>;
+    body: S;
+    examples?: { body: z.input<S> };
+    check?: (body: z.output<S>, id: string) => Promise<void>;
+  }): Registration {
+    return () =>
+      api.endpoint({
+        method: 'post',
+        path: `/v1/tickets/:id/${spec.path}`,
+        operationId: spec.operationId,
+        tag: tagOf(spec.action),
+        summary: spec.summary,
+        roles: [...ACTION_ACTORS[spec.action].roles],
+        body: spec.body,
+        examples: spec.examples,
+        response: ticketView,
+        idempotent: true,
+        handler: ({ params, body, res }) =>
+          perform(spec.action, params.id!, res, async (key) => {
+            await spec.check?.(body, params.id!);
+            return act(params.id!, res.locals.principal, key, spec.update, body);
+          }),
+      });
+  }
+
+  /** An action without a body. */
+  function withoutBody(spec: { action: TicketAction; path: string; operationId: string; summary: string; update: UpdateDefinition<TicketState, [Acting]> }): Registration {
+    return () =>
+      api.endpoint({
+        method: 'post',
+        path: `/v1/tickets/:id/${spec.path}`,
+        operationId: spec.operationId,
+        tag: tagOf(spec.action),
+        summary: spec.summary,
+        roles: [...ACTION_ACTORS[spec.action].roles],
+        response: ticketView,
+        idempotent: true,
+        handler: ({ params, res }) => perform(spec.action, params.id!, res, (key) => act(params.id!, res.locals.principal, key, spec.update, {})),
+      });
+  }
+
+  const actions: Registration[] = [
+    withBody({
+      action: 'triage',
+      path: 'triage',
+      operationId: 'triageTicket',
+      summary: "The agent's classification and decision for a ticket in triage",
+      update: triageUpdate,
+      body: triageSchema,
+      examples: { body: TRIAGE_EXAMPLE },
+      // named topics, districts and units must exist; a dispatch without a unit is routed by the workflow (422 when no rule matches)
+      check: (b) =>
+        assertReferencesExist(db, [
+          ...ticketRefs(b),
+          ...(b.disposition.action === 'dispatch' && b.disposition.unitId ? unitRefs('disposition', b.disposition.unitId, b.disposition.coUnitIds) : []),
+        ]),
+    }),
+    withoutBody({ action: 'sign', path: 'sign', operationId: 'signTicket', summary: 'The unit signs for the ticket (签收)', update: signUpdate }),
+    withBody({ action: 'progress', path: 'progress', operationId: 'reportProgress', summary: 'The unit reports progress', update: progressUpdate, body: progressSchema }),
+    withBody({
+      action: 'reply',
       path: 'reply',
       operationId: 'replyToTicket',
       summary: "The unit's completion reply (办结回复): the completion signal",
       update: replyUpdate,
       body: replySchema,
-    },
-    {
+    }),
+    withBody({
+      action: 'returnRequest',
       path: 'return-request',
       operationId: 'requestReturn',
       summary: "Ask to return a ticket that is not the unit's responsibility (退单), within the return window",
       update: returnRequestUpdate,
       body: returnRequestSchema,
-    },
-    {
+    }),
+    withBody({
+      action: 'extensionRequest',
       path: 'extension-request',
       operationId: 'requestExtension',
       summary: 'Ask once for more working days (延期), up to the policy maximum',
       update: extensionRequestUpdate,
       body: extensionRequestSchema,
-    },
-  ] as const;
-  for (const a of unitActions) {
-    api.endpoint({
-      method: 'post',
-      path: `/v1/tickets/:id/${a.path}`,
-      operationId: a.operationId,
-      tag: 'unit actions',
-      summary: a.summary,
-      roles: rolesFor(a.update),
-      body: a.body as z.ZodType | undefined,
-      response: ticketView,
-      idempotent: true,
-      handler: async ({ params, body, res }) => {
-        const id = (res.locals.ticketId = params.id!);
-        await unitMayAct(id, res.locals.principal, ACTION_ACTORS[a.update.name as TicketAction].unit === 'primary');
-        await act(id, res.locals.principal, res.locals.idempotencyKey, a.update as UpdateDefinition<TicketState, [Acting]>, body ?? {});
-        return render(id, res.locals.principal);
-      },
-    });
-  }
-
-  /** Checks that need the database before the workflow is asked: named units and tickets must exist. */
-  const knownUnit = async (b: { approve: boolean; unitId?: string; coUnitIds?: string[] }) => {
-    if (b.approve && b.unitId) {
-      await assertReferencesExist(db, unitRefs('', b.unitId, b.coUnitIds));
-    }
-  };
-  const openTarget = async (b: { intoTicketId: string }, id: string) => {
-    const target = await findTicket(db, b.intoTicketId);
-    if (b.intoTicketId === id) throw unprocessable('intoTicketId', 'a ticket cannot be merged into itself');
-    if (!target) throw unprocessable('intoTicketId', `ticket ${b.intoTicketId} does not exist`);
-    if (!isOpen(target.status as TicketState['status'])) throw unprocessable('intoTicketId', `ticket ${b.intoTicketId} is '${target.status}', not open`);
-  };
-
-  const centerActions: {
-    path: string;
-    operationId: string;
-    summary: string;
-    update: UpdateDefinition<TicketState, [Acting]>;
-    body: z.ZodType;
-    check?: (body: never, id: string) => Promise<void>;
-  }[] = [
-    { path: 'callback', operationId: 'recordCallback', summary: 'The callback result (回访)', update: callbackUpdate as never, body: callbackSchema },
-    {
+    }),
+    withBody({ action: 'callback', path: 'callback', operationId: 'recordCallback', summary: 'The callback result (回访)', update: callbackUpdate, body: callbackSchema }),
+    withBody({
+      action: 'rehandle',
       path: 'rehandle',
       operationId: 'rehandleTicket',
       summary: 'Back to the unit after a dissatisfied callback (重办)',
-     
-      update: rehandleUpdate as never,
+      update: rehandleUpdate,
       body: noteSchema,
-    },
-    {
+    }),
+    withBody({
+      action: 'finalize',
       path: 'finalize',
       operationId: 'finalizeTicket',
       summary: 'Close although the citizen is dissatisfied (终结), with a reason',
-     
-      update: finalizeUpdate as never,
+      update: finalizeUpdate,
       body: finalizeSchema,
-    },
-    {
+    }),
+    withBody({
+      action: 'returnDecision',
       path: 'return-decision',
       operationId: 'decideReturn',
       summary: "Decide a unit's return request: approve re-dispatches to `unitId` with fresh deadlines; refuse sends it back, clock running",
-     
-      update: returnDecisionUpdate as never,
+      update: returnDecisionUpdate,
       body: returnDecisionSchema,
-      check: knownUnit as never,
-    },
-    {
+      check: async (b) => {
+        if (b.approve && b.unitId) await assertReferencesExist(db, unitRefs('', b.unitId, b.coUnitIds));
+      },
+    }),
+    withBody({
+      action: 'extensionDecision',
       path: 'extension-decision',
       operationId: 'decideExtension',
       summary: "Decide a unit's extension request: approve moves dueBy by the working days asked",
-     
-      update: extensionDecisionUpdate as never,
+      update: extensionDecisionUpdate,
       body: extensionDecisionSchema,
-    },
-    { path: 'urge', operationId: 'urgeUnit', summary: 'Urge the unit (催办/督办)', update: urgeUpdate as never, body: urgeSchema },
-    {
+    }),
+    withBody({ action: 'urge', path: 'urge', operationId: 'urgeUnit', summary: 'Urge the unit (催办/督办)', update: urgeUpdate, body: urgeSchema }),
+    withBody({
+      action: 'merge',
       path: 'merge',
       operationId: 'mergeTicket',
       summary: 'Merge a repeat report into an open ticket (并单); its caller is called back with that ticket',
-     
-      update: mergeUpdate as never,
+      update: mergeUpdate,
       body: mergeSchema,
-      check: openTarget as never,
-    },
-  ];
-  for (const a of centerActions) {
-    api.endpoint({
-      method: 'post',
-      path: `/v1/tickets/:id/${a.path}`,
-      operationId: a.operationId,
-      tag: 'center actions',
-      summary: a.summary,
-      roles: rolesFor(a.update),
-      body: a.body,
-      response: ticketView,
-      idempotent: true,
-      handler: async ({ params, body, res }) => {
-        const id = (res.locals.ticketId = params.id!);
-        await visibleTicket(id, res.locals.principal);
-        await a.check?.(body as never, id);
-        await act(id, res.locals.principal, res.locals.idempotencyKey, a.update, body as object);
-        return render(id, res.locals.principal);
+      check: async (b, id) => {
+        if (b.intoTicketId === id) throw unprocessable('intoTicketId', 'a ticket cannot be merged into itself');
+        const target = await findTicket(db, b.intoTicketId);
+        if (!target) throw unprocessable('intoTicketId', `ticket ${b.intoTicketId} does not exist`);
+        if (!isOpen(target.status as TicketState['status'])) throw unprocessable('intoTicketId', `ticket ${b.intoTicketId} is '${target.status}', not open`);
       },
-    });
-  }
+    }),
+  ];
+  for (const register of actions) register();
 
-  return { receiveTicket };
+  return { receiveTicket: async (body, res) => (await receive(body, res)).id };
+}
+
+/** The ticket's row as the workflow's state projects it (activities/tickets.ts writes the same). */
+function rowOfState(state: TicketState): TicketRow {
+  const now = new Date();
+  return { imported: false, updatedAt: now, ...ticketRow(state) };
 }

@@ -5,28 +5,46 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
 import type { TicketState } from '../domain/lifecycle';
-import type { Actor, CallbackOutcome, Classification, Disposition, ReplyResult } from '../domain/ticket';
+import type {
+  Actor,
+  callbackSchema,
+  extensionDecisionSchema,
+  extensionRequestSchema,
+  finalizeSchema,
+  mergeSchema,
+  noteSchema,
+  progressSchema,
+  replySchema,
+  returnDecisionSchema,
+  returnRequestSchema,
+  triageSchema,
+  urgeSchema,
+} from '../domain/ticket';
 
 export interface Acting {
   actor: Actor;
 }
 
-export const triageUpdate = defineUpdate<TicketState, [Acting & { classification?: Classification; disposition: Disposition }]>('triage');
+/** An update whose arguments are the action's request body (its zod schema's output) and the actor. */
+type ActionUpdate<S extends z.ZodType> = UpdateDefinition<TicketState, [Acting & z.output<S>]>;
+const action = <S extends z.ZodType>(name: string): ActionUpdate<S> => defineUpdate<TicketState, [Acting & z.output<S>]>(name);
+
+export const triageUpdate = action<typeof triageSchema>('triage');
 export const signUpdate = defineUpdate<TicketState, [Acting]>('sign');
-export const progressUpdate = defineUpdate<TicketState, [Acting & { note: string }]>('progress');
-export const replyUpdate = defineUpdate<TicketState, [Acting & { result: ReplyResult; reply: string }]>('reply');
-export const callbackUpdate = defineUpdate<TicketState, [Acting & { outcome: CallbackOutcome; note?: string }]>('callback');
-export const rehandleUpdate = defineUpdate<TicketState, [Acting & { note: string }]>('rehandle');
-export const finalizeUpdate = defineUpdate<TicketState, [Acting & { reason: string }]>('finalize');
-export const returnRequestUpdate = defineUpdate<TicketState, [Acting & { reason: string; suggestedUnitId?: string }]>('returnRequest');
-export const returnDecisionUpdate = defineUpdate<TicketState, [Acting & { approve: boolean; unitId?: string; coUnitIds?: string[]; note?: string }]>(
-  'returnDecision',
-);
-export const extensionRequestUpdate = defineUpdate<TicketState, [Acting & { workingDays: number; reason: string }]>('extensionRequest');
-export const extensionDecisionUpdate = defineUpdate<TicketState, [Acting & { approve: boolean; note?: string }]>('extensionDecision');
-export const urgeUpdate = defineUpdate<TicketState, [Acting & { note: string }]>('urge');
-export const mergeUpdate = defineUpdate<TicketState, [Acting & { intoTicketId: string }]>('merge');
+export const progressUpdate = action<typeof progressSchema>('progress');
+export const replyUpdate = action<typeof replySchema>('reply');
+export const callbackUpdate = action<typeof callbackSchema>('callback');
+export const rehandleUpdate = action<typeof noteSchema>('rehandle');
+export const finalizeUpdate = action<typeof finalizeSchema>('finalize');
+export const returnRequestUpdate = action<typeof returnRequestSchema>('returnRequest');
+export const returnDecisionUpdate = action<typeof returnDecisionSchema>('returnDecision');
+export const extensionRequestUpdate = action<typeof extensionRequestSchema>('extensionRequest');
+export const extensionDecisionUpdate = action<typeof extensionDecisionSchema>('extensionDecision');
+export const urgeUpdate = action<typeof urgeSchema>('urge');
+export const mergeUpdate = action<typeof mergeSchema>('merge');
 /** Sent by a repeat report's workflow to the open ticket it joins. */
 export const mergedInSignal = defineSignal<[{ id: string; callerName?: string; callerPhone?: string }]>('mergedIn');
 /** Answers once every step so far is persisted: the API calls it right after starting a ticket. */

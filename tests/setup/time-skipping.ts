@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TicketEvent } from '../../activities/tickets';
 import type { OutboxNotification } from '../../activities/notifications';
-import { mayAutoDispatch, summarize } from '../../activities/intake';
+import { admissionOf, mayAutoDispatch, summarize } from '../../activities/intake';
 import { dataFailure } from '../../activities/data-errors';
 import { hasUnstorableText } from '../../domain/storable';
 import { DEMO_ROUTING_RULES, classify, route } from '../../domain/classifier';
@@ -32,7 +32,10 @@ import { TEST_SEALING } from './keys';
 type Activities = Pick<
   ReturnType<typeof createActivities>,
   | 'recordEvent'
+  | 'recordSteps'
   | 'intake'
+  | 'admit'
+  | 'routeFor'
   | 'dispatchDeadlines'
   | 'extendedDeadlines'
   | 'callbackDeadline'
@@ -94,6 +97,21 @@ export async function createTimeSkippingEnv(
   });
   await ensureSearchAttributes(env.client, 'default');
   const store = new FakeStore();
+  /** What intake finds, with the starter model, the demo routing table and the store's repeats. */
+  const findingsOf = ({ ticket, receivedAt }: { ticket: NewTicket; receivedAt: string }) => {
+    const { policy } = store.policyAt();
+    const data = starterClassifierData();
+    const proposal = classify({ content: ticket.content, address: ticket.address }, data);
+    const routed = route(proposal.topic.value, ticket.regionCode ?? proposal.regionCode.value, DEMO_ROUTING_RULES, DEMO_UNITS);
+    const summary = summarize(proposal, routed);
+    const repeatOf = store.repeatOf(ticket);
+    return {
+      proposal: summary,
+      repeatOf,
+      triageBy: addDuration(store.calendar, new Date(receivedAt), policy.triage).toISOString(),
+      autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, data.model),
+    };
+  };
   const activities: Activities = {
     async recordEvent({ event, snapshot }) {
       refuseUnstorable({ event, snapshot });
@@ -119,19 +137,23 @@ export async function createTimeSkippingEnv(
       refuseUnstorable(n);
       if (!store.notices.some((x) => x.id === n.id)) store.notices.push(n);
     },
-    async intake({ ticket, receivedAt }) {
-      const { policy } = store.policyAt();
-      const data = starterClassifierData();
-      const proposal = classify({ content: ticket.content, address: ticket.address }, data);
-      const routed = route(proposal.topic.value, ticket.regionCode ?? proposal.regionCode.value, DEMO_ROUTING_RULES, DEMO_UNITS);
-      const summary = summarize(proposal, routed);
-      const repeatOf = store.repeatOf(ticket);
-      return {
-        proposal: summary,
-        repeatOf,
-        triageBy: addDuration(store.calendar, new Date(receivedAt), policy.triage).toISOString(),
-        autoDispatch: mayAutoDispatch(policy, ticket.channel, summary, repeatOf, data.model),
-      };
+    async intake(args) {
+      return findingsOf(args);
+    },
+    async admit(args) {
+      const { version, policy } = store.policyAt();
+      const findings = findingsOf(args);
+      const routeFor = (topic: string) => route(topic, args.ticket.regionCode ?? findings.proposal.regionCode, DEMO_ROUTING_RULES, DEMO_UNITS);
+      return admissionOf(args.ticket, findings, routeFor, (category) =>
+        dispatchDeadlines(store.calendar, policy, version, category, new Date(args.dispatchAt)),
+      );
+    },
+    async routeFor({ topic, regionCode }) {
+      return route(topic, regionCode ?? null, DEMO_ROUTING_RULES, DEMO_UNITS);
+    },
+    async recordSteps({ events, snapshot }) {
+      // each step as recordEvent writes it (a test's override of recordEvent applies to both)
+      for (const event of events) await activities.recordEvent({ event, snapshot });
     },
     async recordNotification(n) {
       refuseUnstorable(n);
