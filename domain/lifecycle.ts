@@ -194,7 +194,18 @@ export interface ArgumentsCheck {
   extensionRequest: { workingDays: number };
 }
 
+/**
+ * Who may take an action: the roles, and for a unit, whether it must hold the ticket as its
+ * primary unit (签收, 办结回复, 退单, 延期) or may co-handle it (progress).
+ */
+export interface Actors {
+  roles: readonly Role[];
+  unit?: 'primary' | 'primaryOrCo';
+}
+
 export type Transition<A extends TicketAction> = {
+  /** who may take it */
+  by: Actors;
   /** the statuses the action is allowed in */
   from: readonly TicketStatus[];
   guard?: Guard;
@@ -222,28 +233,32 @@ const dissatisfiedCallback: Guard = { holds: (s) => s.satisfaction === 'dissatis
  */
 export const LIFECYCLE: { readonly [A in TicketAction]: Transition<A> } = {
   triage: {
+    by: { roles: ['agent'] },
     from: ['triage'],
     to: { answer: 'answered', reject: 'rejected', dispatch: 'dispatched' },
     branch: (a) => a.disposition.action,
   },
-  sign: { from: ['dispatched'], to: 'handling' },
-  progress: { from: ['handling'], to: 'unchanged' },
-  reply: { from: ['handling'], to: 'replied' },
+  sign: { by: { roles: ['unit'], unit: 'primary' }, from: ['dispatched'], to: 'handling' },
+  progress: { by: { roles: ['unit'], unit: 'primaryOrCo' }, from: ['handling'], to: 'unchanged' },
+  reply: { by: { roles: ['unit'], unit: 'primary' }, from: ['handling'], to: 'replied' },
   callback: {
+    by: { roles: ['agent'] },
     from: ['replied'],
     guard: { holds: (s) => s.satisfaction === undefined, needs: 'a reply awaiting its callback' },
     to: { closes: 'closed', dissatisfied: 'unchanged' },
     branch: (a) => (a.outcome === 'dissatisfied' ? 'dissatisfied' : 'closes'),
   },
-  rehandle: { from: ['replied'], guard: dissatisfiedCallback, to: 'handling' },
-  finalize: { from: ['replied'], guard: dissatisfiedCallback, to: 'closed' },
-  returnRequest: { from: ['dispatched', 'handling'], guard: returnWindowOpen, to: 'return_requested' },
+  rehandle: { by: { roles: ['supervisor'] }, from: ['replied'], guard: dissatisfiedCallback, to: 'handling' },
+  finalize: { by: { roles: ['supervisor'] }, from: ['replied'], guard: dissatisfiedCallback, to: 'closed' },
+  returnRequest: { by: { roles: ['unit'], unit: 'primary' }, from: ['dispatched', 'handling'], guard: returnWindowOpen, to: 'return_requested' },
   returnDecision: {
+    by: { roles: ['supervisor'] },
     from: ['return_requested'],
     to: { approve: 'dispatched', refuse: 'previous' },
     branch: (a) => (a.approve ? 'approve' : 'refuse'),
   },
   extensionRequest: {
+    by: { roles: ['unit'], unit: 'primary' },
     from: ['handling'],
     guard: { holds: (s) => s.extension === undefined, needs: 'no earlier extension request (a unit may ask once)' },
     check: ({ workingDays }, s) =>
@@ -253,12 +268,13 @@ export const LIFECYCLE: { readonly [A in TicketAction]: Transition<A> } = {
     to: 'unchanged',
   },
   extensionDecision: {
+    by: { roles: ['supervisor'] },
     from: ['handling'],
     guard: { holds: (s) => s.extension?.status === 'requested', needs: 'a pending extension request' },
     to: 'unchanged',
   },
-  urge: { from: ['dispatched', 'handling', 'return_requested'], to: 'unchanged' },
-  merge: { from: ['triage', 'dispatched', 'handling'], to: 'merged' },
+  urge: { by: { roles: ['supervisor'] }, from: ['dispatched', 'handling', 'return_requested'], to: 'unchanged' },
+  merge: { by: { roles: ['supervisor', 'agent'] }, from: ['triage', 'dispatched', 'handling'], to: 'merged' },
 };
 
 export const TICKET_ACTIONS = Object.keys(LIFECYCLE) as TicketAction[];
@@ -397,25 +413,11 @@ export function argumentsRefusal<A extends keyof ArgumentsCheck>(action: A, args
 }
 
 /**
- * Who may take each action: the roles, and for a unit, whether it must hold the ticket as its
- * primary unit (签收, 办结回复, 退单, 延期) or may co-handle it (progress). The API's endpoints
- * answer 403 by these, and the workflow checks them again on the actor sealed in the update.
+ * Who may take each action, from the table: the roles, and for a unit, whether it must hold the
+ * ticket as its primary unit or may co-handle it. The API's endpoints answer 403 by these, and
+ * the workflow checks them again on the actor sealed in the update.
  */
-export const ACTION_ACTORS: Record<TicketAction, { roles: readonly Role[]; unit?: 'primary' | 'primaryOrCo' }> = {
-  triage: { roles: ['agent'] },
-  sign: { roles: ['unit'], unit: 'primary' },
-  progress: { roles: ['unit'], unit: 'primaryOrCo' },
-  reply: { roles: ['unit'], unit: 'primary' },
-  returnRequest: { roles: ['unit'], unit: 'primary' },
-  extensionRequest: { roles: ['unit'], unit: 'primary' },
-  callback: { roles: ['agent'] },
-  rehandle: { roles: ['supervisor'] },
-  finalize: { roles: ['supervisor'] },
-  returnDecision: { roles: ['supervisor'] },
-  extensionDecision: { roles: ['supervisor'] },
-  urge: { roles: ['supervisor'] },
-  merge: { roles: ['supervisor', 'agent'] },
-};
+export const ACTION_ACTORS = Object.fromEntries(TICKET_ACTIONS.map((action) => [action, LIFECYCLE[action].by])) as Record<TicketAction, Actors>;
 
 /** Why this actor may not take the action on this ticket, or undefined when it may. */
 export function actorRefusal(action: TicketAction, actor: Actor | undefined, state: Pick<TicketState, 'unitId' | 'coUnitIds'>): string | undefined {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ACTION_ACTORS,
   ARROWS,
   CLOSED_STATUSES,
   DISPATCHED_STATUSES,
@@ -13,6 +14,7 @@ import {
   REPLIED_STATUSES,
   TICKET_ACTIONS,
   WITH_UNIT,
+  actorRefusal,
   argumentsRefusal,
   isOpen,
   nextStatus,
@@ -187,5 +189,37 @@ describe('the status sets, derived from the table', () => {
     expect(statusesAfter('triage')).toEqual(STATUSES);
     expect(statusesAfter('merged')).toEqual(['merged']);
     expect(statusesAfter('handling')).toEqual(['handling', 'replied', 'closed']);
+  });
+});
+
+describe('who may take each action', () => {
+  it('is the roles of the table, a unit as the primary unit but for progress', () => {
+    expect(ACTION_ACTORS).toEqual({
+      triage: { roles: ['agent'] },
+      sign: { roles: ['unit'], unit: 'primary' },
+      progress: { roles: ['unit'], unit: 'primaryOrCo' },
+      reply: { roles: ['unit'], unit: 'primary' },
+      returnRequest: { roles: ['unit'], unit: 'primary' },
+      extensionRequest: { roles: ['unit'], unit: 'primary' },
+      callback: { roles: ['agent'] },
+      rehandle: { roles: ['supervisor'] },
+      finalize: { roles: ['supervisor'] },
+      returnDecision: { roles: ['supervisor'] },
+      extensionDecision: { roles: ['supervisor'] },
+      urge: { roles: ['supervisor'] },
+      merge: { roles: ['supervisor', 'agent'] },
+    });
+    for (const action of TICKET_ACTIONS) expect(ACTION_ACTORS[action]).toBe(LIFECYCLE[action].by);
+  });
+
+  it('refuses another role, a unit not holding the ticket, and a co-unit where the primary is needed', () => {
+    const held = { unitId: 'water', coUnitIds: ['roads'] };
+    expect(actorRefusal('urge', { role: 'agent', id: 'k1' }, held)).toBe("actor: urge is for the role supervisor, not 'agent'");
+    expect(actorRefusal('merge', { role: 'agent', id: 'k1' }, held)).toBeUndefined();
+    expect(actorRefusal('sign', { role: 'unit', id: 'k2', unitId: 'water' }, held)).toBeUndefined();
+    expect(actorRefusal('sign', { role: 'unit', id: 'k3', unitId: 'roads' }, held)).toBe("actor: unit 'roads' does not hold this ticket as its primary unit");
+    expect(actorRefusal('progress', { role: 'unit', id: 'k3', unitId: 'roads' }, held)).toBeUndefined();
+    expect(actorRefusal('progress', { role: 'unit', id: 'k4', unitId: 'parks' }, held)).toBe("actor: unit 'parks' does not hold this ticket");
+    expect(actorRefusal('reply', undefined, held)).toBe('actor: reply needs the actor who takes it');
   });
 });
