@@ -5,7 +5,7 @@
  * 409s and 403s), by the SQL of the read model (db/kpi-definitions.ts, the partial index in
  * db/schema/tickets.ts) and by the historical import's rules.
  */
-import { STATUSES } from './ticket';
+import { STATUSES } from './statuses';
 import type {
   Actor,
   CallbackOutcome,
