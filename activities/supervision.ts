@@ -5,7 +5,7 @@
  */
 import { supervisionNotices } from '../db/schema';
 import { loadCalendar, policyAt } from '../db/policy';
-import { addDuration, callbackDeadline, dispatchDeadlines as deadlinesOfDispatch, pointsAroundDue } from '../domain/deadlines';
+import { callbackDeadline, dispatchDeadlines as deadlinesOfDispatch, extendedDeadlines } from '../domain/deadlines';
 import type { DispatchDeadlines } from '../domain/lifecycle';
 import type { Category } from '../domain/ticket';
 import type { ActivityDeps } from './index';
@@ -25,9 +25,8 @@ export function createSupervisionActivities({ database, logger }: ActivityDeps) 
     /** 延期 approved: the due date moves by that many working days, with its near-due and escalation points. */
     async extendedDeadlines(args: { category: Category; policyVersion: number; dueBy: string; dispatchedAt: string; workingDays: number }) {
       const { policy } = await policyAt(db, args.policyVersion);
-      const cal = await loadCalendar(db);
-      const dueBy = addDuration(cal, new Date(args.dueBy), { amount: args.workingDays, unit: 'workingDays' });
-      return pointsAroundDue(cal, policy, args.category, dueBy, new Date(args.dispatchedAt));
+      const current = { dueBy: new Date(args.dueBy), dispatchedAt: new Date(args.dispatchedAt) };
+      return extendedDeadlines(await loadCalendar(db), policy, args.category, current, args.workingDays);
     },
 
     /** 回访时限 after the unit's reply. */

@@ -13,7 +13,7 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { ticketPhotos } from '../db/schema';
 import { findTicket, visibleToUnit } from '../db/tickets';
-import { OPEN_STATUSES } from '../domain/lifecycle';
+import { DISPATCHED_STATUSES, OPEN_STATUSES } from '../domain/lifecycle';
 import { ticketIdSchema, type Role, type TicketStatus } from '../domain/ticket';
 import type { BlobStore } from '../platform/storage';
 import { FetchRefused, fetchPublic } from '../platform/safe-fetch';
@@ -37,7 +37,7 @@ const MAX_PIXELS = 40_000_000;
 /** Who adds photos at which stage: the agent with the report, the ticket's primary unit before and after its work. */
 const STAGE_ROLES: Record<Stage, Role> = { intake: 'agent', before: 'unit', after: 'unit' };
 /** A unit adds its photos while the ticket is with it or awaiting the callback of its reply. */
-const UNIT_STAGE_STATUSES: readonly TicketStatus[] = ['dispatched', 'handling', 'return_requested', 'replied'];
+const UNIT_STAGE_STATUSES: readonly TicketStatus[] = DISPATCHED_STATUSES.filter((s) => OPEN_STATUSES.includes(s));
 
 const photoView = z.object({
   id: z.string(),

@@ -24,6 +24,8 @@ import { currentPolicy } from '../db/policy';
 import { monthlyRanking, overviewWithChanges } from '../db/analytics';
 import { shanghaiMonthRange } from '../domain/kpi';
 import { CHANNELS, TICKET_TYPES } from '../domain/ticket';
+import { REPLIED_STATUSES } from '../domain/lifecycle';
+import { sqlListText } from '../db/sql-list';
 import { withDatabase } from '../platform/postgres';
 
 const { values: args } = parseArgs({
@@ -136,7 +138,7 @@ function ticketsSql(from: number, to: number): string {
       '13' || lpad(floor(g.phone_draw * 3000000)::text, 9, '0'),
       case when g.status = 'answered' then '知识库答复' end
     from (
-      select *, status in ('replied', 'closed') as replied
+      select *, status in ${sqlListText(REPLIED_STATUSES)} as replied
       from (
         select i, 'b' || lpad(i::text, 9, '0') as id,
           timestamptz '2023-01-01 00:00+08' + (i - 1) * (interval '1096 days' / ${TICKETS}) as received_at,

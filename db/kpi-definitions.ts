@@ -7,14 +7,15 @@
  * month's completion rate still rises when a late reply comes in.
  *
  * - received in a period: received_at ∈ [from, to) — volumes, shares, breakdowns, hot spots;
- * - dispatched (已转办): dispatched_at set and status one of dispatched, handling,
- *   return_requested, replied, closed (merged tickets are handled in the ticket they joined);
+ * - dispatched (已转办): dispatched_at set and status one of DISPATCHED_STATUSES (dispatched,
+ *   handling, return_requested, replied, closed; merged tickets are handled in the ticket they
+ *   joined);
  * - answered directly (直接答复): status 'answered';
  * - due in a period: due_by ∈ [from, to), or received_at ∈ [from, to) when the ticket has no
  *   due_by (historical imports) — the cohort of dispatched tickets every handling figure is
  *   computed on;
- * - completed (办结): status replied or closed — the unit's reply stands (a re-handled ticket is
- *   handling again, so no longer completed);
+ * - completed (办结): status one of REPLIED_STATUSES (replied, closed) — the unit's reply stands
+ *   (a re-handled ticket is handling again, so no longer completed);
  * - completed on time (按期办结): completed, and reply_on_time (the reply came by due_by, which
  *   includes an approved extension), or replied_at ≤ due_by when the flag is missing;
  * - signed on time (按时签收): signed_at ≤ sign_by, out of the tickets that have a sign_by;
@@ -23,16 +24,18 @@
  * - satisfaction counts: the latest callback outcome per ticket;
  * - re-handled (重办): rehandle_count > 0;
  * - returns (退单): return_approved events in the period, counted for the unit returned from.
+ *
+ * The status sets are domain/lifecycle.ts's, derived from its state machine.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { HOTLINE_TIME_ZONE } from '../domain/time';
 import type { Period } from '../domain/kpi';
+import { DISPATCHED_STATUSES, REPLIED_STATUSES } from '../domain/lifecycle';
+import { sqlList } from './sql-list';
 
-const DISPATCHED_STATUSES = sql.raw(`('dispatched', 'handling', 'return_requested', 'replied', 'closed')`);
-
-export const isDispatched = sql`(t.dispatched_at is not null and t.status in ${DISPATCHED_STATUSES})`;
+export const isDispatched = sql`(t.dispatched_at is not null and t.status in ${sqlList(DISPATCHED_STATUSES)})`;
 export const isAnswered = sql`(t.status = 'answered')`;
-export const isCompleted = sql`(t.status in ('replied', 'closed'))`;
+export const isCompleted = sql`(t.status in ${sqlList(REPLIED_STATUSES)})`;
 export const isCompletedOnTime = sql`(${isCompleted} and coalesce(t.reply_on_time, t.replied_at <= t.due_by, false))`;
 export const callbackDone = sql`(t.satisfaction is not null)`;
 /** Completed and not yet called back: due once callback_by has passed (or when there is none). */

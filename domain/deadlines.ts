@@ -64,7 +64,7 @@ export function computeDeadlines(
 }
 
 /** The due date with its near-due and escalation points, for a new due date (e.g. after an extension). */
-export function pointsAroundDue(
+function pointsAroundDue(
   cal: WorkingDayCalendar,
   policy: Policy,
   category: Category,
@@ -90,14 +90,20 @@ export function returnWindowEnd(cal: WorkingDayCalendar, policy: Policy, dispatc
   return addDuration(cal, dispatchedAt, policy.returnWindow).toISOString();
 }
 
-/** 延期: the due date after an approved extension of `workingDays` on top of the current one. */
-export function extendDue(cal: WorkingDayCalendar, dueBy: Date, workingDays: number): string {
-  return addDuration(cal, dueBy, { amount: workingDays, unit: 'workingDays' }).toISOString();
-}
-
-/** Whether a unit may ask for an extension of `workingDays` (whether it already asked is the lifecycle's rule). */
-export function extensionAllowed(policy: Policy, workingDays: number): boolean {
-  return Number.isInteger(workingDays) && workingDays >= 1 && workingDays <= policy.extensionMax.amount;
+/**
+ * 延期 approved: the due date moves by `workingDays` on top of the current one, with its near-due
+ * and escalation points under the ticket's policy. Whether the unit may ask, and for how many
+ * days, is the lifecycle's rule (domain/lifecycle.ts, `extensionRequest`).
+ */
+export function extendedDeadlines(
+  cal: WorkingDayCalendar,
+  policy: Policy,
+  category: Category,
+  current: { dueBy: Date; dispatchedAt: Date },
+  workingDays: number,
+): Omit<TicketDeadlines, 'signBy'> {
+  const dueBy = addDuration(cal, current.dueBy, { amount: workingDays, unit: 'workingDays' });
+  return pointsAroundDue(cal, policy, category, dueBy, current.dispatchedAt);
 }
 
 /** Everything a dispatch fixes: the deadlines, the return window and the extension limit. */

@@ -1,10 +1,15 @@
 /**
- * The ticket's lifecycle rules: which action is allowed in which state. Defined once and used
- * by the workflow's update validators (the source of truth) and by the API (for its 409s).
+ * The ticket's lifecycle: the state machine (`LIFECYCLE`: per action, the statuses it is allowed
+ * in, its guard and the status it goes to), the status sets derived from it, and who may take
+ * each action. Used by the workflow's update validators (the source of truth), by the API (for its
+ * 409s and 403s), by the SQL of the read model (db/kpi-definitions.ts, the partial index in
+ * db/schema/tickets.ts) and by the historical import's rules.
  */
+import { STATUSES } from './statuses';
 import type {
   Actor,
   CallbackOutcome,
+  Disposition,
   Role,
   Channel,
   Classification,
@@ -14,9 +19,6 @@ import type {
   TicketLocation,
   TicketStatus,
 } from './ticket';
-
-export const OPEN_STATUSES: readonly TicketStatus[] = ['triage', 'dispatched', 'handling', 'return_requested', 'replied'];
-export const CLOSED_STATUSES: readonly TicketStatus[] = ['answered', 'rejected', 'closed', 'merged'];
 
 export interface Deadlines {
   /** 签收时限 */
@@ -157,74 +159,265 @@ export type TicketAction =
   | 'urge'
   | 'merge';
 
-type StateView = Pick<TicketState, 'status' | 'satisfaction' | 'extension' | 'deadlines'>;
+/** What the rules read of a ticket. */
+export type StateView = Pick<TicketState, 'status' | 'satisfaction' | 'extension' | 'deadlines' | 'returnRequest' | 'extensionMaxWorkingDays'>;
 
-/** Statuses in which a unit holds the ticket. */
-export const WITH_UNIT: readonly TicketStatus[] = ['dispatched', 'handling', 'return_requested'];
+/**
+ * Where a step goes: a status; `'unchanged'`, the status it was taken in (a step that records
+ * something and moves nothing); `'previous'`, back to the status the ticket entered this one from
+ * (for return_requested, the status the return was asked in: `returnRequest.previousStatus`).
+ */
+export type Target = TicketStatus | 'unchanged' | 'previous';
 
-const RULES: Record<
-  TicketAction,
-  { statuses: readonly TicketStatus[]; when?: (s: StateView, now: Date) => boolean; needs?: string }
-> = {
-  triage: { statuses: ['triage'] },
-  sign: { statuses: ['dispatched'] },
-  progress: { statuses: ['handling'] },
-  reply: { statuses: ['handling'] },
-  returnRequest: {
-    statuses: ['dispatched', 'handling'],
-    when: (s, now) => s.deadlines.returnBy === undefined || now.getTime() <= Date.parse(s.deadlines.returnBy),
-    needs: 'the return window still open',
-  },
-  returnDecision: { statuses: ['return_requested'] },
-  extensionRequest: { statuses: ['handling'], when: (s) => s.extension === undefined, needs: 'no earlier extension request (a unit may ask once)' },
-  extensionDecision: { statuses: ['handling'], when: (s) => s.extension?.status === 'requested', needs: 'a pending extension request' },
-  urge: { statuses: WITH_UNIT },
-  merge: { statuses: ['triage', 'dispatched', 'handling'] },
-  callback: { statuses: ['replied'], when: (s) => s.satisfaction === undefined, needs: 'a reply awaiting its callback' },
-  rehandle: {
-    statuses: ['replied'],
-    when: (s) => s.satisfaction === 'dissatisfied',
-    needs: 'a dissatisfied callback',
-  },
-  finalize: {
-    statuses: ['replied'],
-    when: (s) => s.satisfaction === 'dissatisfied',
-    needs: 'a dissatisfied callback',
-  },
+/** What a branching step's branch is chosen by, of its arguments. */
+export interface BranchArgs {
+  triage: { disposition: { action: Disposition['action'] } };
+  callback: { outcome: CallbackOutcome };
+  returnDecision: { approve: boolean };
+}
+/** The branches of the branching steps. */
+export interface Branches {
+  triage: Disposition['action'];
+  callback: 'closes' | 'dissatisfied';
+  returnDecision: 'approve' | 'refuse';
+}
+type Branching = keyof BranchArgs;
+
+/** A condition on the ticket beyond its status; `needs` completes "cannot X a ticket in status 'S' without …". */
+export interface Guard {
+  holds: (s: StateView, now: Date) => boolean;
+  needs: string;
+}
+
+/** What the arguments of an update hold the rules check against the ticket (a 422, not a 409). */
+export interface ArgumentsCheck {
+  extensionRequest: { workingDays: number };
+}
+
+/**
+ * Who may take an action: the roles, and for a unit, whether it must hold the ticket as its
+ * primary unit (签收, 办结回复, 退单, 延期) or may co-handle it (progress).
+ */
+export interface Actors {
+  roles: readonly Role[];
+  unit?: 'primary' | 'primaryOrCo';
+}
+
+export type Transition<A extends TicketAction> = {
+  /** who may take it */
+  by: Actors;
+  /** the statuses the action is allowed in */
+  from: readonly TicketStatus[];
+  guard?: Guard;
+  /** arguments that cannot be taken on this ticket: why, naming the field, or undefined */
+  check?: A extends keyof ArgumentsCheck ? (args: ArgumentsCheck[A], s: StateView) => string | undefined : never;
+} & (A extends Branching
+  ? { to: Readonly<Record<Branches[A], Target>>; branch: (args: BranchArgs[A]) => Branches[A] }
+  : { to: Target });
+
+/** The status a ticket is in when it is received (受理). */
+export const INITIAL_STATUS: TicketStatus = 'triage';
+
+const returnWindowOpen: Guard = {
+  holds: (s, now) => s.deadlines.returnBy === undefined || now.getTime() <= Date.parse(s.deadlines.returnBy),
+  needs: 'the return window still open',
 };
+const dissatisfiedCallback: Guard = { holds: (s) => s.satisfaction === 'dissatisfied', needs: 'a dissatisfied callback' };
+
+/**
+ * The state machine: for every action on a ticket, the statuses it is allowed in, the condition
+ * on the rest of the ticket, and the status it goes to. The timers' steps (sign-off overdue,
+ * near-due, overdue, escalation, callback missed) mark the ticket and never change its status, so
+ * they are not here. The README's state diagram is checked against this table
+ * (tests/unit/lifecycle/diagram.test.ts), and the status sets below are derived from it.
+ */
+export const LIFECYCLE: { readonly [A in TicketAction]: Transition<A> } = {
+  triage: {
+    by: { roles: ['agent'] },
+    from: ['triage'],
+    to: { answer: 'answered', reject: 'rejected', dispatch: 'dispatched' },
+    branch: (a) => a.disposition.action,
+  },
+  sign: { by: { roles: ['unit'], unit: 'primary' }, from: ['dispatched'], to: 'handling' },
+  progress: { by: { roles: ['unit'], unit: 'primaryOrCo' }, from: ['handling'], to: 'unchanged' },
+  reply: { by: { roles: ['unit'], unit: 'primary' }, from: ['handling'], to: 'replied' },
+  callback: {
+    by: { roles: ['agent'] },
+    from: ['replied'],
+    guard: { holds: (s) => s.satisfaction === undefined, needs: 'a reply awaiting its callback' },
+    to: { closes: 'closed', dissatisfied: 'unchanged' },
+    branch: (a) => (a.outcome === 'dissatisfied' ? 'dissatisfied' : 'closes'),
+  },
+  rehandle: { by: { roles: ['supervisor'] }, from: ['replied'], guard: dissatisfiedCallback, to: 'handling' },
+  finalize: { by: { roles: ['supervisor'] }, from: ['replied'], guard: dissatisfiedCallback, to: 'closed' },
+  returnRequest: { by: { roles: ['unit'], unit: 'primary' }, from: ['dispatched', 'handling'], guard: returnWindowOpen, to: 'return_requested' },
+  returnDecision: {
+    by: { roles: ['supervisor'] },
+    from: ['return_requested'],
+    to: { approve: 'dispatched', refuse: 'previous' },
+    branch: (a) => (a.approve ? 'approve' : 'refuse'),
+  },
+  extensionRequest: {
+    by: { roles: ['unit'], unit: 'primary' },
+    from: ['handling'],
+    guard: { holds: (s) => s.extension === undefined, needs: 'no earlier extension request (a unit may ask once)' },
+    check: ({ workingDays }, s) =>
+      s.extensionMaxWorkingDays !== undefined && workingDays > s.extensionMaxWorkingDays
+        ? `workingDays: at most ${s.extensionMaxWorkingDays} working days may be asked for`
+        : undefined,
+    to: 'unchanged',
+  },
+  extensionDecision: {
+    by: { roles: ['supervisor'] },
+    from: ['handling'],
+    guard: { holds: (s) => s.extension?.status === 'requested', needs: 'a pending extension request' },
+    to: 'unchanged',
+  },
+  urge: { by: { roles: ['supervisor'] }, from: ['dispatched', 'handling', 'return_requested'], to: 'unchanged' },
+  merge: { by: { roles: ['supervisor', 'agent'] }, from: ['triage', 'dispatched', 'handling'], to: 'merged' },
+};
+
+export const TICKET_ACTIONS = Object.keys(LIFECYCLE) as TicketAction[];
+
+function isBranching(action: TicketAction): action is Branching {
+  return typeof LIFECYCLE[action].to === 'object';
+}
+
+function resolve(target: Target, s: Pick<StateView, 'status' | 'returnRequest'>): TicketStatus {
+  if (target === 'unchanged') return s.status;
+  if (target === 'previous') {
+    if (!s.returnRequest) throw new Error(`no pending return request to go back from (status '${s.status}')`);
+    return s.returnRequest.previousStatus;
+  }
+  return target;
+}
+
+/** The arguments `nextStatus` reads: the branch's for a branching action, nothing for the others. */
+export type NextArgs<A extends TicketAction> = A extends Branching ? BranchArgs[A] : unknown;
+
+/** The status an allowed action takes the ticket to, with these arguments. */
+export function nextStatus<A extends TicketAction>(action: A, args: NextArgs<A>, state: Pick<StateView, 'status' | 'returnRequest'>): TicketStatus {
+  if (!isBranching(action)) return resolve((LIFECYCLE[action] as { to: Target }).to, state);
+  const rule = LIFECYCLE[action] as unknown as { to: Record<string, Target>; branch: (a: unknown) => string };
+  return resolve(rule.to[rule.branch(args)]!, state);
+}
+
+/** One arrow of the state machine. */
+export interface Arrow {
+  from: TicketStatus;
+  action: TicketAction;
+  /** the branch of a branching action */
+  branch?: string;
+  to: TicketStatus;
+}
+
+const branchesOf = (action: TicketAction): [string | undefined, Target][] =>
+  isBranching(action) ? Object.entries(LIFECYCLE[action].to as Record<string, Target>) : [[undefined, LIFECYCLE[action].to as Target]];
+const arrow = (from: TicketStatus, action: TicketAction, branch: string | undefined, to: TicketStatus): Arrow => ({
+  from,
+  action,
+  ...(branch === undefined ? {} : { branch }),
+  to,
+});
+/** The arrows of the table but those going back (`'previous'`). */
+const forward: Arrow[] = TICKET_ACTIONS.flatMap((action) =>
+  LIFECYCLE[action].from.flatMap((from) =>
+    branchesOf(action).flatMap(([branch, target]) =>
+      target === 'previous' ? [] : [arrow(from, action, branch, target === 'unchanged' ? from : target)],
+    ),
+  ),
+);
+
+/**
+ * Every arrow of the table, `'unchanged'` spelled out as the status the step is taken in and
+ * `'previous'` as each status an arrow enters that one from.
+ */
+export const ARROWS: readonly Arrow[] = TICKET_ACTIONS.flatMap((action) =>
+  LIFECYCLE[action].from.flatMap((from) =>
+    branchesOf(action).flatMap(([branch, target]) =>
+      target !== 'previous'
+        ? [arrow(from, action, branch, target === 'unchanged' ? from : target)]
+        : [...new Set(forward.filter((a) => a.to === from && a.from !== from).map((a) => a.from))].map((back) => arrow(from, action, branch, back)),
+    ),
+  ),
+);
+
+/** The statuses a ticket can reach from its receipt without ever entering `avoid`. */
+function reachableAvoiding(avoid?: TicketStatus): Set<TicketStatus> {
+  const seen = new Set<TicketStatus>();
+  if (avoid === INITIAL_STATUS) return seen;
+  const queue: TicketStatus[] = [INITIAL_STATUS];
+  seen.add(INITIAL_STATUS);
+  for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+    for (const a of ARROWS) {
+      if (a.from === s && a.to !== avoid && !seen.has(a.to)) {
+        seen.add(a.to);
+        queue.push(a.to);
+      }
+    }
+  }
+  return seen;
+}
+
+/** In the order of STATUSES, so the SQL rendered from a set stays the same text. */
+const inOrder = (keep: (s: TicketStatus) => boolean): readonly TicketStatus[] => Object.freeze(STATUSES.filter(keep));
+
+/**
+ * The statuses a ticket can only be in once it has been in `status`: every way from receipt to
+ * them passes through it (`status` included).
+ */
+export function statusesAfter(status: TicketStatus): readonly TicketStatus[] {
+  const without = reachableAvoiding(status);
+  const all = reachableAvoiding();
+  return inOrder((s) => all.has(s) && !without.has(s));
+}
+
+/** Statuses some action is allowed in: the ticket is still open. */
+export const OPEN_STATUSES = inOrder((s) => ARROWS.some((a) => a.from === s));
+/** Statuses no action leaves: closed for good (answered, rejected, closed, merged). */
+export const CLOSED_STATUSES = inOrder((s) => !OPEN_STATUSES.includes(s));
+/**
+ * Statuses a ticket is in only once it has been dispatched (已转办): dispatched, handling,
+ * return_requested, replied, closed. Not merged: a ticket may be merged from triage.
+ */
+export const DISPATCHED_STATUSES = statusesAfter('dispatched');
+/**
+ * Statuses a ticket is in only once its unit has replied, so the reply stands (办结): replied and
+ * closed. A re-handled ticket is handling again, no longer replied. Awaiting its callback is one of
+ * these without a callback outcome yet (the partial index tickets_awaiting_callback_idx).
+ */
+export const REPLIED_STATUSES = statusesAfter('replied');
+/** Statuses in which a unit holds the ticket: dispatched and not yet replied. */
+export const WITH_UNIT = inOrder((s) => DISPATCHED_STATUSES.includes(s) && !REPLIED_STATUSES.includes(s));
+
+export function isOpen(status: TicketStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
 
 /** Why an action is not allowed now, or undefined when it is. */
 export function refusal(action: TicketAction, state: StateView, now: Date): string | undefined {
-  const rule = RULES[action];
-  if (!rule.statuses.includes(state.status)) {
-    return `cannot ${action} a ticket in status '${state.status}' (allowed in: ${rule.statuses.join(', ')})`;
+  const rule: Transition<TicketAction> = LIFECYCLE[action];
+  if (!rule.from.includes(state.status)) {
+    return `cannot ${action} a ticket in status '${state.status}' (allowed in: ${rule.from.join(', ')})`;
   }
-  if (rule.when && !rule.when(state, now)) {
-    return `cannot ${action} a ticket in status '${state.status}' without ${rule.needs}`;
+  if (rule.guard && !rule.guard.holds(state, now)) {
+    return `cannot ${action} a ticket in status '${state.status}' without ${rule.guard.needs}`;
   }
   return undefined;
 }
 
+/** Why these arguments cannot be taken on this ticket (naming the field, for a 422), or undefined. */
+export function argumentsRefusal<A extends keyof ArgumentsCheck>(action: A, args: ArgumentsCheck[A], state: StateView): string | undefined {
+  const check = LIFECYCLE[action].check as ((args: ArgumentsCheck[A], s: StateView) => string | undefined) | undefined;
+  return check?.(args, state);
+}
+
 /**
- * Who may take each action: the roles, and for a unit, whether it must hold the ticket as its
- * primary unit (签收, 办结回复, 退单, 延期) or may co-handle it (progress). The API's endpoints
- * answer 403 by these, and the workflow checks them again on the actor sealed in the update.
+ * Who may take each action, from the table: the roles, and for a unit, whether it must hold the
+ * ticket as its primary unit or may co-handle it. The API's endpoints answer 403 by these, and
+ * the workflow checks them again on the actor sealed in the update.
  */
-export const ACTION_ACTORS: Record<TicketAction, { roles: readonly Role[]; unit?: 'primary' | 'primaryOrCo' }> = {
-  triage: { roles: ['agent'] },
-  sign: { roles: ['unit'], unit: 'primary' },
-  progress: { roles: ['unit'], unit: 'primaryOrCo' },
-  reply: { roles: ['unit'], unit: 'primary' },
-  returnRequest: { roles: ['unit'], unit: 'primary' },
-  extensionRequest: { roles: ['unit'], unit: 'primary' },
-  callback: { roles: ['agent'] },
-  rehandle: { roles: ['supervisor'] },
-  finalize: { roles: ['supervisor'] },
-  returnDecision: { roles: ['supervisor'] },
-  extensionDecision: { roles: ['supervisor'] },
-  urge: { roles: ['supervisor'] },
-  merge: { roles: ['supervisor', 'agent'] },
-};
+export const ACTION_ACTORS = Object.fromEntries(TICKET_ACTIONS.map((action) => [action, LIFECYCLE[action].by])) as Record<TicketAction, Actors>;
 
 /** Why this actor may not take the action on this ticket, or undefined when it may. */
 export function actorRefusal(action: TicketAction, actor: Actor | undefined, state: Pick<TicketState, 'unitId' | 'coUnitIds'>): string | undefined {
@@ -234,10 +427,6 @@ export function actorRefusal(action: TicketAction, actor: Actor | undefined, sta
   if (actor.role !== 'unit') return undefined;
   const holds = actor.unitId !== undefined && (actor.unitId === state.unitId || (rule.unit === 'primaryOrCo' && state.coUnitIds.includes(actor.unitId)));
   return holds ? undefined : `actor: unit '${actor.unitId ?? ''}' does not hold this ticket${rule.unit === 'primary' ? ' as its primary unit' : ''}`;
-}
-
-export function isOpen(status: TicketStatus): boolean {
-  return OPEN_STATUSES.includes(status);
 }
 
 /** The error type the workflow raises for a refused action; the API turns it into a 409. */

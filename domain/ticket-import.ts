@@ -24,11 +24,8 @@ import {
   topicSchema,
   unitIdSchema,
 } from './ticket';
+import { DISPATCHED_STATUSES, REPLIED_STATUSES } from './lifecycle';
 
-/** Statuses in which a ticket has been dispatched to a unit (转办). */
-const DISPATCHED: readonly string[] = ['dispatched', 'handling', 'return_requested', 'replied', 'closed'];
-/** Statuses in which the unit's reply stands (办结). */
-const REPLIED: readonly string[] = ['replied', 'closed'];
 
 /** Absent, empty or null: all mean "no value". */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -66,11 +63,12 @@ export const importRowSchema = z
     const need = (field: keyof typeof r, why: string) => {
       if (r[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is required ${why}` });
     };
-    if (DISPATCHED.includes(r.status)) {
+    // the lifecycle's sets: a ticket in such a status has been dispatched to a unit (转办), or replied (办结)
+    if (DISPATCHED_STATUSES.includes(r.status)) {
       need('unitId', `for a ticket in status '${r.status}'`);
       need('dispatchedAt', `for a ticket in status '${r.status}'`);
     }
-    if (REPLIED.includes(r.status)) need('repliedAt', `for a ticket in status '${r.status}'`);
+    if (REPLIED_STATUSES.includes(r.status)) need('repliedAt', `for a ticket in status '${r.status}'`);
     if (r.satisfaction !== undefined) need('repliedAt', 'with a callback outcome');
     const notBefore = (later: keyof typeof r, earlier: keyof typeof r) => {
       const [a, b] = [r[later], r[earlier]];

@@ -31,18 +31,8 @@ export type TicketType = (typeof TICKET_TYPES)[number];
 export const CATEGORIES = ['A', 'B', 'C', 'D'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const STATUSES = [
-  'triage', // awaiting the agent's decision
-  'answered', // closed, answered directly (直接答复)
-  'rejected', // closed, out of scope (不予受理)
-  'dispatched', // awaiting sign-off (待签收)
-  'handling', // signed (办理中)
-  'return_requested', // 退单申请
-  'replied', // awaiting callback (待回访)
-  'closed', // 办结
-  'merged', // 并单
-] as const;
-export type TicketStatus = (typeof STATUSES)[number];
+// the statuses live apart, so the lifecycle (imported by the workflow) needs none of the schemas
+export { STATUSES, type TicketStatus } from './statuses';
 
 /** The unit's completion reply (办结回复). */
 export const REPLY_RESULTS = ['resolved', 'explained', 'unresolved'] as const;

@@ -4,6 +4,8 @@
  * ticket; its activities project every step here.
  */
 import { sql } from 'drizzle-orm';
+import { REPLIED_STATUSES } from '../../domain/lifecycle';
+import { sqlList } from '../sql-list';
 import { pgTable, text, timestamp, integer, boolean, jsonb, primaryKey, index, uniqueIndex, date, doublePrecision, bigint } from 'drizzle-orm/pg-core';
 
 export const tickets = pgTable(
@@ -93,10 +95,11 @@ export const tickets = pgTable(
     index('tickets_geo_cell_idx').on(t.geoCell, t.receivedAt).where(sql`${t.geoCell} is not null`),
     // a platform's ticket number names one ticket here
     uniqueIndex('tickets_external_ref_idx').on(t.externalPlatform, t.externalId).where(sql`${t.externalId} is not null`),
-    // the few replied tickets still inside their callback window, read live by the overview's 回访率
+    // the few replied tickets still inside their callback window, read live by the overview's 回访率;
+    // the migration's WHERE is checked against this set (tests/unit/lifecycle/status-sql.test.ts)
     index('tickets_awaiting_callback_idx')
       .on(t.callbackBy)
-      .where(sql`satisfaction is null and status in ('replied', 'closed')`),
+      .where(sql`satisfaction is null and status in ${sqlList(REPLIED_STATUSES)}`),
   ],
 );
 

@@ -15,7 +15,7 @@ import { DEMO_ROUTING_RULES, classify, route } from '../../domain/classifier';
 import { starterClassifierData } from '../../activities/classifier-model';
 import { DEMO_UNITS } from '../../db/seed/demo-city';
 import { WorkingDayCalendar } from '../../domain/calendar';
-import { addDuration, callbackDeadline, dispatchDeadlines, pointsAroundDue } from '../../domain/deadlines';
+import { addDuration, callbackDeadline, dispatchDeadlines, extendedDeadlines } from '../../domain/deadlines';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import type { createActivities } from '../../activities';
 import type { TicketState } from '../../domain/lifecycle';
@@ -127,8 +127,7 @@ export async function createTimeSkippingEnv(
     },
     async extendedDeadlines({ category, policyVersion, dueBy, dispatchedAt, workingDays }) {
       const { policy } = store.policyAt(policyVersion);
-      const due = addDuration(store.calendar, new Date(dueBy), { amount: workingDays, unit: 'workingDays' });
-      return pointsAroundDue(store.calendar, policy, category, due, new Date(dispatchedAt));
+      return extendedDeadlines(store.calendar, policy, category, { dueBy: new Date(dueBy), dispatchedAt: new Date(dispatchedAt) }, workingDays);
     },
     async callbackDeadline({ repliedAt, policyVersion }) {
       return callbackDeadline(store.calendar, store.policyAt(policyVersion).policy, new Date(repliedAt));

@@ -4,8 +4,7 @@ import {
   addDuration,
   callbackDeadline,
   computeDeadlines,
-  extendDue,
-  extensionAllowed,
+  extendedDeadlines,
   returnWindowEnd,
   subtractDuration,
 } from '../../../domain/deadlines';
@@ -159,17 +158,32 @@ describe('near-due points', () => {
 });
 
 describe('extensions (延期)', () => {
-  it('adds the approved working days to the current due date', () => {
-    expect(extendDue(cal, at('2025-10-14T15:59:59.999Z'), 10)).toBe('2025-10-28T15:59:59.999Z');
-    // across Golden Week: 10-09, 10-10 and the make-up Saturday 10-11
-    expect(extendDue(cal, at('2025-09-30T15:59:59.999Z'), 3)).toBe('2025-10-11T15:59:59.999Z');
+  const dispatchedAt = at('2025-10-06T02:00:00Z');
+
+  it('adds the approved working days to the current due date, with its near-due and escalation points', () => {
+    expect(extendedDeadlines(cal, DEFAULT_POLICY, 'C', { dueBy: at('2025-10-14T15:59:59.999Z'), dispatchedAt }, 10)).toEqual({
+      dueBy: '2025-10-28T15:59:59.999Z',
+      nearDueAt: '2025-10-27T15:59:59.999Z',
+      // five working days later, over the weekend of 11-01 and 11-02
+      escalateAt: '2025-11-04T15:59:59.999Z',
+    });
   });
 
-  it('allows a whole number of working days up to the policy maximum', () => {
-    expect(extensionAllowed(DEFAULT_POLICY, 1)).toBe(true);
-    expect(extensionAllowed(DEFAULT_POLICY, 10)).toBe(true);
-    expect(extensionAllowed(DEFAULT_POLICY, 11)).toBe(false);
-    expect(extensionAllowed(DEFAULT_POLICY, 0)).toBe(false);
-    expect(extensionAllowed(DEFAULT_POLICY, 2.5)).toBe(false);
+  it('counts across Golden Week, the make-up Saturday included', () => {
+    // 10-09, 10-10 and the make-up Saturday 10-11
+    expect(extendedDeadlines(cal, DEFAULT_POLICY, 'C', { dueBy: at('2025-09-30T15:59:59.999Z'), dispatchedAt: at('2025-09-23T02:00:00Z') }, 3)).toEqual({
+      dueBy: '2025-10-11T15:59:59.999Z',
+      nearDueAt: '2025-10-10T15:59:59.999Z',
+      escalateAt: '2025-10-17T15:59:59.999Z',
+    });
+  });
+
+  it("moves a clock-time due of an urgent ticket to the end of a working day, its points by the category's own limits", () => {
+    // A: handling 2 hours, near-due 24 minutes before; due Thursday 10:00 Shanghai, one working day more
+    expect(extendedDeadlines(cal, DEFAULT_POLICY, 'A', { dueBy: at('2025-10-16T02:00:00Z'), dispatchedAt: at('2025-10-16T00:00:00Z') }, 1)).toEqual({
+      dueBy: '2025-10-17T15:59:59.999Z',
+      nearDueAt: '2025-10-17T15:35:59.999Z',
+      escalateAt: '2025-10-17T17:59:59.999Z',
+    });
   });
 });
