@@ -14,7 +14,17 @@
  */
 import { ApplicationFailure, allHandlersFinished, condition, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { ACTION_NOT_ALLOWED, ACTOR_NOT_ALLOWED, UNPROCESSABLE, actorRefusal, refusal, type TicketAction, type TicketState } from '../domain/lifecycle';
+import {
+  ACTION_NOT_ALLOWED,
+  ACTOR_NOT_ALLOWED,
+  INITIAL_STATUS,
+  UNPROCESSABLE,
+  actorRefusal,
+  argumentsRefusal,
+  refusal,
+  type TicketAction,
+  type TicketState,
+} from '../domain/lifecycle';
 import { isUnsealed, unsealedRefusal, UNSEALED_ARGUMENTS } from '../domain/sealed';
 import { storable } from '../domain/storable';
 import type { Actor, CallbackOutcome, NewTicket } from '../domain/ticket';
@@ -106,7 +116,7 @@ class TicketCase {
     const t = input.ticket;
     this.state = {
       id: workflowInfo().workflowId,
-      status: 'triage',
+      status: INITIAL_STATUS,
       channel: t.channel,
       caller: t.caller,
       content: t.content,
@@ -176,10 +186,7 @@ class TicketCase {
     this.on(returnRequestUpdate, 'returnRequest', ({ actor, reason, suggestedUnitId }) => s.requestReturn(actor, reason, suggestedUnitId));
     this.on(returnDecisionUpdate, 'returnDecision', ({ actor, ...decision }) => s.decideReturn(actor, decision));
     this.on(extensionRequestUpdate, 'extensionRequest', ({ actor, workingDays, reason }) => s.requestExtension(actor, workingDays, reason), {
-      validate: ({ workingDays }) =>
-        this.state.extensionMaxWorkingDays !== undefined && workingDays > this.state.extensionMaxWorkingDays
-          ? `workingDays: at most ${this.state.extensionMaxWorkingDays} working days may be asked for`
-          : undefined,
+      validate: (args) => argumentsRefusal('extensionRequest', args, this.state),
     });
     this.on(extensionDecisionUpdate, 'extensionDecision', ({ actor, ...decision }) => s.decideExtension(actor, decision));
     this.on(urgeUpdate, 'urge', ({ actor, note }) => s.urge(actor, note));

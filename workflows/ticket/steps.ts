@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import type { Admission } from '../../activities/intake';
-import { UNPROCESSABLE, type DispatchDeadlines, type TicketState } from '../../domain/lifecycle';
+import { UNPROCESSABLE, nextStatus, type DispatchDeadlines, type TicketState } from '../../domain/lifecycle';
 import { storable } from '../../domain/storable';
 import type { Actor, CallbackOutcome, Classification, Disposition, NewTicket, ReplyResult } from '../../domain/ticket';
 import { mergedInSignal } from '../messages';
@@ -120,16 +120,17 @@ export class TicketSteps {
       this.state.classification = this.state.proposal.classification;
       await this.trail.record('classified', actor, { ...this.state.classification, source: 'classifier' });
     }
+    const to = nextStatus('triage', { disposition }, this.state);
     switch (disposition.action) {
       case 'answer':
         this.state.answer = disposition.answer;
-        return this.close('answered', actor, { answer: disposition.answer });
+        return this.close(to, 'answered', actor, { answer: disposition.answer });
       case 'reject':
         this.state.rejection = { reason: disposition.reason, referral: disposition.referral };
-        return this.close('rejected', actor, { reason: disposition.reason, referral: disposition.referral });
+        return this.close(to, 'rejected', actor, { reason: disposition.reason, referral: disposition.referral });
       case 'dispatch': {
         const { unitId, coUnitIds } = required(unit, 'the unit of the dispatch');
-        return this.dispatch(actor, unitId, coUnitIds, 'dispatched', {}, computed);
+        return this.dispatch(to, actor, unitId, coUnitIds, 'dispatched', {}, computed);
       }
     }
   }
@@ -154,6 +155,8 @@ export class TicketSteps {
 
   /** 转办: to the primary unit (主办) and the co-handling units (协办), with fresh deadlines. */
   async dispatch(
+    /** the status the lifecycle gives the action that dispatches (triage, an approved return) */
+    status: TicketState['status'],
     actor: Actor,
     unitId: string,
     coUnitIds: string[],
@@ -167,7 +170,7 @@ export class TicketSteps {
       computed?.deadlines ??
       (await this.acts.dispatchDeadlines({ category: this.state.classification?.category ?? 'C', from: now, policyVersion: this.state.policyVersion }));
     Object.assign(this.state, {
-      status: 'dispatched',
+      status,
       unitId,
       coUnitIds: coUnitIds.filter((id) => id !== unitId),
       dispatchedAt: now,
@@ -183,7 +186,7 @@ export class TicketSteps {
 
   /** 签收 */
   async sign(actor: Actor): Promise<void> {
-    this.state.status = 'handling';
+    this.state.status = nextStatus('sign', undefined, this.state);
     this.state.signedAt = nowIso();
     const signBy = required(this.state.deadlines.signBy, 'the sign-off deadline');
     await this.trail.record('signed', actor, { unitId: this.state.unitId, onTime: Date.now() <= Date.parse(signBy) });
@@ -198,7 +201,7 @@ export class TicketSteps {
     const at = nowIso();
     const onTime = Date.parse(at) <= Date.parse(required(this.state.deadlines.dueBy, 'the due date'));
     const callbackBy = await this.acts.callbackDeadline({ repliedAt: at, policyVersion: this.state.policyVersion });
-    this.state.status = 'replied';
+    this.state.status = nextStatus('reply', undefined, this.state);
     this.state.reply = { result, reply, at, unitId: this.holder, onTime };
     this.state.satisfaction = undefined;
     this.state.deadlines.callbackBy = callbackBy;
@@ -210,13 +213,14 @@ export class TicketSteps {
 
   /** 回访结果; the second dissatisfied callback escalates the ticket. */
   async callback(actor: Actor, outcome: CallbackOutcome, note?: string): Promise<void> {
+    const to = nextStatus('callback', { outcome }, this.state);
     this.state.satisfaction = outcome;
     await this.trail.record('callback', actor, { outcome, note, mergedTickets: this.state.mergedTickets.map((t) => t.id) });
     if (outcome === 'dissatisfied') {
       this.state.dissatisfiedCount += 1;
       if (this.state.dissatisfiedCount >= 2) await this.escalate('repeated_dissatisfaction');
     } else {
-      await this.close(outcome, actor, {});
+      await this.close(to, outcome, actor, {});
     }
   }
 
@@ -231,18 +235,19 @@ export class TicketSteps {
   async rehandle(actor: Actor, note: string): Promise<void> {
     const now = nowIso();
     const deadlines = await this.acts.dispatchDeadlines({ category: this.state.classification?.category ?? 'C', from: now, policyVersion: this.state.policyVersion });
-    Object.assign(this.state, { status: 'handling', nearDue: false, overdue: false, rehandleCount: this.state.rehandleCount + 1 });
+    Object.assign(this.state, { status: nextStatus('rehandle', undefined, this.state), nearDue: false, overdue: false, rehandleCount: this.state.rehandleCount + 1 });
     this.clock.set(deadlines, { signBy: this.state.deadlines.signBy });
     await this.trail.record('rehandled', actor, { note, unitId: this.state.unitId, rehandleCount: this.state.rehandleCount, ...this.clock.data() });
     this.outbox.notify('rehandled', this.holder, { note });
   }
 
   finalize(actor: Actor, reason: string): Promise<void> {
-    return this.close('finalized', actor, { reason });
+    return this.close(nextStatus('finalize', undefined, this.state), 'finalized', actor, { reason });
   }
 
-  async close(reason: NonNullable<TicketState['closeReason']>, actor: Actor, data: Record<string, unknown>): Promise<void> {
-    this.state.status = reason === 'answered' ? 'answered' : reason === 'rejected' ? 'rejected' : 'closed';
+  /** 办结 / 直接答复 / 不予受理: `status` is the one the lifecycle gives the action that closes. */
+  private async close(status: TicketState['status'], reason: NonNullable<TicketState['closeReason']>, actor: Actor, data: Record<string, unknown>): Promise<void> {
+    this.state.status = status;
     this.state.closeReason = reason;
     this.state.closedAt = nowIso();
     await this.trail.record(this.state.status === 'closed' ? 'closed' : this.state.status, actor, { ...data, closeReason: reason });
@@ -255,22 +260,23 @@ export class TicketSteps {
   async requestReturn(actor: Actor, reason: string, suggestedUnitId?: string): Promise<void> {
     const previousStatus = this.state.status === 'handling' ? 'handling' : 'dispatched';
     this.state.returnRequest = { unitId: this.holder, reason, suggestedUnitId, at: nowIso(), previousStatus };
-    this.state.status = 'return_requested';
+    this.state.status = nextStatus('returnRequest', undefined, this.state);
     await this.trail.record('return_requested', actor, { unitId: this.state.unitId, reason, suggestedUnitId });
   }
 
   async decideReturn(actor: Actor, d: { approve: boolean; unitId?: string; coUnitIds?: string[]; note?: string }): Promise<void> {
     if (!d.approve) return this.refuseReturn(actor, d.note);
     const unitId = required(d.unitId, 'the unit of an approved return (checked by the schema)');
+    const to = nextStatus('returnDecision', d, this.state);
     const fromUnitId = this.holder;
     this.state.returnRequest = undefined;
     this.state.returnCount += 1;
     this.outbox.notify('return_approved', fromUnitId, { newUnitId: unitId, note: d.note });
-    await this.dispatch(actor, unitId, d.coUnitIds ?? [], 'return_approved', { fromUnitId, note: d.note });
+    await this.dispatch(to, actor, unitId, d.coUnitIds ?? [], 'return_approved', { fromUnitId, note: d.note });
   }
 
   private async refuseReturn(actor: Actor, note?: string): Promise<void> {
-    this.state.status = required(this.state.returnRequest, 'the return request').previousStatus;
+    this.state.status = nextStatus('returnDecision', { approve: false }, this.state);
     this.state.returnRequest = undefined;
     await this.trail.record('return_refused', actor, { unitId: this.state.unitId, note });
     this.outbox.notify('return_refused', this.holder, { note });
@@ -325,7 +331,7 @@ export class TicketSteps {
     } catch {
       throw ApplicationFailure.create({ type: UNPROCESSABLE, message: `intoTicketId: ticket ${intoTicketId} is not open`, details: ['intoTicketId'], nonRetryable: true });
     }
-    Object.assign(this.state, { status: 'merged', mergedInto: intoTicketId, closeReason: 'merged', closedAt: nowIso() });
+    Object.assign(this.state, { status: nextStatus('merge', undefined, this.state), mergedInto: intoTicketId, closeReason: 'merged', closedAt: nowIso() });
     await this.trail.record('merged', actor, { intoTicketId });
   }
 

@@ -7,7 +7,7 @@ import { ActivityFailure, ApplicationFailure, currentUpdateInfo, log, patched, u
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TicketEvent } from '../../activities/tickets';
 import type { TicketState } from '../../domain/lifecycle';
-import { DATA_ERROR, storable } from '../../domain/storable';
+import { DATA_ERROR, hasUnstorableText, storable } from '../../domain/storable';
 import type { Actor } from '../../domain/ticket';
 import { searchAttributes } from '../messages';
 import { nowIso, type Activities } from './platform';
@@ -85,14 +85,17 @@ export class Trail {
     } catch (err) {
       const error = postgresRefusal(err);
       if (error === undefined || !(this.lean || patched(RECORD_REFUSED_STEPS))) throw err;
-      const first = events[0]!;
-      const steps = events.map((e) => `${e.type} #${e.seq}`).join(', ');
-      const where = { ticketId: first.ticketId, step: events.map((e) => e.type).join(','), seq: first.seq, error };
+      // the steps whose text Postgres cannot hold are the ones marked (all, when none is the cause)
+      const unstorable = events.filter((e) => hasUnstorableText(e));
+      const refused = unstorable.length > 0 ? unstorable : events;
+      const first = refused[0]!;
+      const steps = refused.map((e) => `${e.type} #${e.seq}`).join(', ');
+      const where = { ticketId: first.ticketId, step: refused.map((e) => e.type).join(','), seq: first.seq, error };
       log.error('ticket step refused by Postgres; recorded with its text made storable', where);
       // the state keeps the storable text, or every later step would be refused for it as well
       Object.assign(this.state, storable(this.state));
       try {
-        const marked = events.map((e) => storable(e)).map((e) => ({ ...e, data: { ...e.data, recordError: error } }));
+        const marked = events.map((e) => (refused.includes(e) ? { ...storable(e), data: { ...storable(e.data), recordError: error } } : storable(e)));
         await this.store(marked, storable(snapshot));
       } catch (again) {
         const still = postgresRefusal(again);
