@@ -59,12 +59,15 @@ const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
 
 // answered-unclassified.json is not among them: it stands for the workflow before
 // patched('adopt-proposal-on-answer-reject'), which no recording by today's code can be
-/** `file`: the recording's name, which the lives whose ids matter use as the ticket's workflow id */
+/**
+ * `file`: the recording's name, the ticket's workflow id: the replay test replays a history under
+ * its file's name, and the notifications' delivery workflows take their ids from the ticket's
+ */
 function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<WorkflowHandle>> {
   return {
     // triage → dispatch → sign → progress → reply → dissatisfied → re-handle → reply → satisfied
     'rehandled-then-satisfied': async () => {
-      const h = await t.startTicket({ channel: 'phone', content: '红旗区向阳小区停水两天了' });
+      const h = await t.startTicket({ channel: 'phone', content: '红旗区向阳小区停水两天了' }, file);
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(triageUpdate, {
         args: [{ actor: agent, classification: { type: 'help', topic: '040101', category: 'C' }, disposition: { action: 'dispatch', unitId: 'xx-water' } }],
@@ -82,7 +85,7 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
     // auto-dispatch, sign-off overdue, urge, near-due, overdue, extension, late reply, missed callback
     'timers-and-extension': async () => {
       // a message the starter model is sure of, so it is dispatched automatically (tests/workflows/ticket-intake.test.ts)
-      const h = await t.startTicket({ channel: 'wechat', content: '红旗区向阳小区3号楼从昨天开始停水，到现在还没来水，家里老人孩子没法生活，请尽快处理' });
+      const h = await t.startTicket({ channel: 'wechat', content: '红旗区向阳小区3号楼从昨天开始停水，到现在还没来水，家里老人孩子没法生活，请尽快处理' }, file);
       await h.executeUpdate(persistedUpdate);
       await t.env.sleep(2 * HOUR);
       await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
@@ -98,7 +101,7 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
     },
     // dispatched → return requested → approved to another unit; a repeat merged into it; refused extension; finalized
     'returned-merged-finalized': async () => {
-      const h = await t.startTicket({ classification: { type: 'help', topic: '040301', category: 'C' }, disposition: { action: 'dispatch', unitId: 'xx-water' } });
+      const h = await t.startTicket({ classification: { type: 'help', topic: '040301', category: 'C' }, disposition: { action: 'dispatch', unitId: 'xx-water' } }, file);
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(returnRequestUpdate, { args: [{ actor: water, reason: '燃气问题', suggestedUnitId: 'xx-gas' }] });
       await h.executeUpdate(returnDecisionUpdate, { args: [{ actor: supervisor, approve: true, unitId: 'xx-gas' }] });
@@ -117,7 +120,7 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
     // received with NUL in its content, answered without a classification (the proposal's is
     // adopted) with a lone surrogate in the answer: both refused steps recorded storable and marked
     'refused-text-answered-unclassified': async () => {
-      const h = await t.startTicket({ content: '请问社保卡丢了\u0000怎么补办' });
+      const h = await t.startTicket({ content: '请问社保卡丢了\u0000怎么补办' }, file);
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(triageUpdate, { args: [{ actor: agent, disposition: { action: 'answer', answer: '到社保服务大厅\ud800补办' } }] });
       await h.result();
@@ -144,7 +147,7 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
     // the lean path's routing: received by phone, dispatched in triage without a unit (the workflow
     // routes the agent's topic), signed, replied, called back satisfied
     'routed-by-the-workflow': async () => {
-      const h = await t.startTicket({ channel: 'phone', content: '红旗区向阳小区停水两天了' });
+      const h = await t.startTicket({ channel: 'phone', content: '红旗区向阳小区停水两天了' }, file);
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(triageUpdate, {
         args: [{ actor: agent, classification: { type: 'help', topic: '040101', category: 'C' }, disposition: { action: 'dispatch' } }],
