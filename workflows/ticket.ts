@@ -28,7 +28,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair, type UpdateDefinition } from '@temporalio/common';
 import type * as activities from '../activities';
 import type { TicketEvent } from '../activities/tickets';
-import type { UnitNotification } from '../activities/notifications';
+import type { OutboxNotification, UnitNotification } from '../activities/notifications';
+import { platformHandBack, type HandBackKind } from '../domain/hand-back';
 import { notificationDeliveryWorkflow } from './notification-delivery';
 import {
   ACTION_NOT_ALLOWED,
@@ -99,6 +100,8 @@ const CHECK_SEALED_ACTOR = 'check-sealed-actor';
  * so the ticket's workflow no longer stays open while a dead webhook is retried.
  */
 const NOTIFICATION_OUTBOX = 'notification-outbox';
+/** patched(): a ticket a platform handed over is handed back to it, through the outbox, when signed, replied and closed. */
+const PLATFORM_HAND_BACK = 'platform-hand-back';
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
   // started straight on Temporal without the key: no ticket, nothing recorded
@@ -374,6 +377,7 @@ class TicketCase {
     this.state.status = 'handling';
     this.state.signedAt = nowIso();
     await this.record('signed', actor, { unitId: this.state.unitId, onTime: Date.now() <= Date.parse(this.state.deadlines.signBy!) });
+    this.handBack('signed');
   }
 
   /** 办结回复: the unit's completion signal; on time when it comes by the (possibly extended) due date. */
@@ -386,6 +390,7 @@ class TicketCase {
     this.state.satisfaction = undefined;
     this.state.deadlines.callbackBy = callbackBy;
     await this.record('replied', actor, { result, reply, unitId: this.state.unitId, onTime, callbackBy });
+    this.handBack('replied');
   }
 
   /** 回访结果; the second dissatisfied callback escalates the ticket. */
@@ -484,6 +489,7 @@ class TicketCase {
     }
     Object.assign(this.state, { status: 'merged', mergedInto: intoTicketId, closeReason: 'merged', closedAt: nowIso() });
     await this.record('merged', actor, { intoTicketId });
+    this.handBack('closed');
   }
 
   private async close(reason: NonNullable<TicketState['closeReason']>, actor: Actor, data: Record<string, unknown>): Promise<void> {
@@ -491,6 +497,7 @@ class TicketCase {
     this.state.closeReason = reason;
     this.state.closedAt = nowIso();
     await this.record(this.state.status === 'closed' ? 'closed' : this.state.status, actor, { ...data, closeReason: reason });
+    this.handBack('closed');
   }
 
   // ----------------------------------------------------------------------------------------
@@ -649,7 +656,7 @@ class TicketCase {
     };
     this.pendingNotifications += 1;
     const handedOff = patched(NOTIFICATION_OUTBOX)
-      ? this.enqueue(n).catch((err) => log.error('notification not handed to its delivery', { notificationId: n.id, error: String(err) }))
+      ? this.enqueue({ ...n, target: { kind: 'unit', id: n.unitId } }).catch((err) => log.error('notification not handed to its delivery', { notificationId: n.id, error: String(err) }))
       : notifyUnit(n).catch(() => {
           // given up after its retries: it stays `failed` in the notifications table, for admins to see
         });
@@ -662,8 +669,8 @@ class TicketCase {
    * Outbox first, then the delivery workflow (id = the notification's), which outlives this one;
    * none for a unit without a webhook (recorded `no_webhook`).
    */
-  private async enqueue(n: UnitNotification): Promise<void> {
-    const recorded = await recordNotification({ ...n, target: { kind: 'unit', id: n.unitId } });
+  private async enqueue(n: OutboxNotification): Promise<void> {
+    const recorded = await recordNotification(n);
     if (recorded === 'no_webhook') return;
     try {
       await startChild(notificationDeliveryWorkflow, { workflowId: n.id, args: [{ notificationId: n.id }], parentClosePolicy: 'ABANDON' });
@@ -671,6 +678,18 @@ class TicketCase {
       // started already (this step re-run after a reset, or an admin's redelivery): delivered by that one
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+  }
+
+  /** 回传: the step just recorded, handed back to the platform the ticket came from (domain/hand-back.ts), through the outbox. */
+  private handBack(kind: HandBackKind): void {
+    const n = platformHandBack(this.state, kind, nowIso());
+    if (!n || !patched(PLATFORM_HAND_BACK)) return;
+    this.pendingNotifications += 1;
+    void this.enqueue(n)
+      .catch((err) => log.error('hand-back not handed to its delivery', { notificationId: n.id, error: String(err) }))
+      .finally(() => {
+        this.pendingNotifications -= 1;
+      });
   }
 
   /** Appends an event to the trail and projects the new state into Postgres. */
