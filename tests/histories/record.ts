@@ -40,7 +40,7 @@ const gas = unitActor('xx-gas');
 
 /** What each recorded file is: a life, sealed with which keys. */
 const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
-  ...['rehandled-then-satisfied', 'timers-and-extension', 'returned-merged-finalized', 'refused-text-answered-unclassified', 'outbox-notifications'].map((life) => ({
+  ...['rehandled-then-satisfied', 'timers-and-extension', 'returned-merged-finalized', 'refused-text-answered-unclassified', 'outbox-notifications', 'platform-hand-back'].map((life) => ({
     file: `sealed-${life}`,
     life,
     sealing: TEST_SEALING,
@@ -126,6 +126,25 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
       await h.executeUpdate(urgeUpdate, { args: [{ actor: supervisor, note: '请加快' }] });
       await h.executeUpdate(extensionRequestUpdate, { args: [{ actor: water, workingDays: 3, reason: '需更换管道' }] });
       await h.executeUpdate(extensionDecisionUpdate, { args: [{ actor: supervisor, approve: false }] });
+      await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
+      await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
+      await h.result();
+      return h;
+    },
+    // a ticket from the provincial platform (patched 'platform-hand-back'): its sign-off, reply and
+    // satisfied close handed back to the platform through the outbox, beside the unit's dispatch notice
+    'platform-hand-back': async () => {
+      const h = await t.startTicket(
+        {
+          channel: 'provincial_platform',
+          externalRef: { platform: 'provincial_platform', id: 'HA-2026-000123' },
+          classification: { type: 'help', topic: '040101', category: 'C' },
+          disposition: { action: 'dispatch', unitId: 'xx-water' },
+        },
+        file,
+      );
+      await h.executeUpdate(persistedUpdate);
+      await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
       await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
       await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
       await h.result();
