@@ -166,7 +166,7 @@ export function toNotificationView(n: NotificationRow): z.infer<typeof notificat
 export const ticketView = ticketSummaryView
   .extend({
     events: z.array(eventView).describe('the audit trail, oldest first'),
-    notifications: z.array(notificationView).describe("the ticket's notifications to units with their delivery status, oldest first; a unit key sees only its own"),
+    notifications: z.array(notificationView).describe("the ticket's notifications to units and hand-backs to its platform, with their delivery status, oldest first; a unit key sees only those to its own unit"),
   })
   .openapi('Ticket');
 
