@@ -1,6 +1,6 @@
 /** Every activity the worker registers, built from the process's dependencies. */
 import type { Database } from '../db/client';
-import type { WebhookDeliveryPolicy } from '../platform/config';
+import type { PlatformEndpoints, WebhookDeliveryPolicy } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { SecretBox } from '../platform/secret-box';
 import { failingFastOnDataErrors } from './data-errors';
@@ -18,6 +18,8 @@ export interface ActivityDeps {
   secretBox: SecretBox;
   /** the retries of a notification's delivery */
   webhookDelivery: WebhookDeliveryPolicy;
+  /** where tickets are handed back to the provincial and national platforms (config, PROVINCIAL_PLATFORM_URL …) */
+  platforms?: PlatformEndpoints;
   fetchImpl?: typeof fetch;
 }
 

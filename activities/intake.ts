@@ -17,7 +17,8 @@ import { addDuration, dispatchDeadlines, subtractDuration } from '../domain/dead
 import { OPEN_STATUSES, type DispatchDeadlines, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
 import type { Category, NewTicket } from '../domain/ticket';
-import { districtOfPoint, type LatLng } from '../domain/geo';
+import type { LatLng } from '../domain/geo';
+import { districtOfPoint } from '../domain/districts';
 import { repeatsByPlace } from '../db/repeats-by-place';
 import type { ActivityDeps } from './index';
 

@@ -5,6 +5,11 @@
  * retries is `failed`, shown in the supervision queue and on the ticket, and an admin may have it
  * delivered again. Nothing is dropped: a unit without a webhook is recorded `no_webhook`, one
  * without a secret `failed` with that reason.
+ *
+ * The same outbox hands tickets back to the provincial and national platforms (target kind
+ * `platform`, domain/hand-back.ts): their endpoints and secrets are the worker's configuration
+ * (PROVINCIAL_PLATFORM_URL/_SECRETS, NATIONAL_PLATFORM_URL/_SECRETS); a platform without one is
+ * recorded `no_webhook` as a unit without a webhook is.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -12,7 +17,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { notifications, units } from '../db/schema';
 import { signingSecrets } from '../db/webhook-secrets';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature';
-import type { WebhookDeliveryPolicy } from '../platform/config';
+import type { ExternalPlatformName, WebhookDeliveryPolicy } from '../platform/config';
+import type { HandBackKind } from '../domain/hand-back';
 import { webhookDeliveries } from '../platform/metrics';
 import type { ActivityDeps } from './index';
 
@@ -24,13 +30,12 @@ export type NotificationKind =
   | 'return_refused'
   | 'extension_approved'
   | 'extension_refused'
-  | 'rehandled';
+  | 'rehandled'
+  // hand-backs to a platform
+  | HandBackKind;
 
-/** Who receives a notification. Only units today; the provincial and national platforms (issue 12) are further kinds. */
-export interface NotificationTarget {
-  kind: 'unit';
-  id: string;
-}
+/** Who receives a notification: a unit (its webhookUrl and secrets), or a platform (configuration). */
+export type NotificationTarget = { kind: 'unit'; id: string } | { kind: 'platform'; id: ExternalPlatformName };
 
 export interface OutboxNotification {
   /** derived from the ticket workflow (ticket id, step seq, kind, unit): the same on every retry and redelivery */
@@ -57,7 +62,7 @@ export type DeliveryOutcome = 'delivered' | 'no_webhook' | 'failed';
 /** The retries of the notification activity of the ticket workflow before the outbox; its last attempt marks it failed. */
 const LEGACY_MAX_ATTEMPTS = 10;
 
-export function createNotificationActivities({ database, logger, secretBox, webhookDelivery, fetchImpl = fetch }: ActivityDeps) {
+export function createNotificationActivities({ database, logger, secretBox, webhookDelivery, platforms = {}, fetchImpl = fetch }: ActivityDeps) {
   const { db } = database;
 
   async function markFailed(id: string, error: string): Promise<void> {
@@ -70,6 +75,7 @@ export function createNotificationActivities({ database, logger, secretBox, webh
 
   /** Where and with which secrets a notification goes, or why it cannot go. */
   async function resolveTarget(target: NotificationTarget): Promise<{ url: string; secrets: string[] } | { undeliverable: 'no_webhook' | string }> {
+    if (target.kind === 'platform') return platforms[target.id] ?? { undeliverable: 'no_webhook' };
     const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, target.id));
     if (!unit?.webhookUrl) return { undeliverable: 'no_webhook' };
     let secrets: string[];
@@ -91,7 +97,7 @@ export function createNotificationActivities({ database, logger, secretBox, webh
     if (!n) throw ApplicationFailure.nonRetryable(`notification ${id} is not recorded`, 'NotificationUnknown');
     // delivered already (a retry after a lost answer), or given up: nothing more to do
     if (n.status !== 'pending') return n.status as DeliveryOutcome;
-    const target = await resolveTarget({ kind: n.targetKind as NotificationTarget['kind'], id: n.targetId });
+    const target = await resolveTarget({ kind: n.targetKind, id: n.targetId } as NotificationTarget);
     if ('undeliverable' in target) {
       if (target.undeliverable === 'no_webhook') {
         await db.update(notifications).set({ status: 'no_webhook', lastError: null }).where(and(eq(notifications.id, id), eq(notifications.status, 'pending')));
@@ -135,6 +141,13 @@ export function createNotificationActivities({ database, logger, secretBox, webh
     return 'delivered';
   }
 
+  /** A unit with a webhookUrl, a platform with an endpoint configured. */
+  async function hasEndpoint(target: NotificationTarget): Promise<boolean> {
+    if (target.kind === 'platform') return platforms[target.id] !== undefined;
+    const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, target.id));
+    return Boolean(unit?.webhookUrl);
+  }
+
   const record = (n: OutboxNotification, status = 'pending') =>
     db
       .insert(notifications)
@@ -148,8 +161,7 @@ export function createNotificationActivities({ database, logger, secretBox, webh
      * has one): `deliver` says whether a delivery workflow is needed.
      */
     async recordNotification(n: OutboxNotification): Promise<'deliver' | 'no_webhook'> {
-      const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, n.target.id));
-      const status = unit?.webhookUrl ? 'pending' : 'no_webhook';
+      const status = (await hasEndpoint(n.target)) ? 'pending' : 'no_webhook';
       await record(n, status);
       const [row] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, n.id));
       // recorded by an earlier attempt: as it was recorded then

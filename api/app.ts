@@ -198,7 +198,9 @@ export function createApp(deps: AppDeps): Express {
     maxInFlight: deps.temporalMaxInFlight ?? 16,
     maxQueued: deps.temporalMaxQueued ?? 16,
   });
-  api = new Api(v1, registry, idempotency(db, { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger }));
+  // one Idempotency-Key mechanism for the JSON API, Open311's POST requests and the photo upload
+  const idempotencyOptions = { leaseMs: actionTimeoutMs + IDEMPOTENCY_LEASE_MARGIN_MS, logger };
+  api = new Api(v1, registry, idempotency(db, idempotencyOptions));
   const reception = ticketRoutes(api, { db, temporal, taskQueue: deps.taskQueue, temporalCalls });
   adminRoutes(api, db);
   analyticsRoutes(api, {
@@ -233,6 +235,7 @@ export function createApp(deps: AppDeps): Express {
       adminApiKey: deps.adminApiKey,
       bodyLimit: deps.bodyLimit ?? '1mb',
       rateLimitPerMinute: deps.open311RateLimitPerMinute ?? 120,
+      idempotency: idempotencyOptions,
     }),
   );
   app.use(citizenRoutes(db, registry, { perMinute: deps.citizenLookupPerMinute ?? 10, bodyLimit: deps.bodyLimit ?? '1mb' }));

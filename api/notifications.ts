@@ -1,5 +1,6 @@
 /**
- * Notifications to units' webhooks: the outbox as admins and the supervision center see it, an
+ * Notifications to units' webhooks and hand-backs to the provincial and national platforms: the
+ * outbox as admins and the supervision center see it, an
  * admin's redelivery of a failed one, and the units' signing secrets, issued and rotated by an
  * admin and shown once.
  */
@@ -60,7 +61,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
     path: '/v1/admin/notifications',
     operationId: 'listNotifications',
     tag: 'admin',
-    summary: "Notifications to units' webhooks (the outbox), newest first; `status=failed` lists the undelivered",
+    summary: "Notifications to units' webhooks and hand-backs to the platforms (the outbox), newest first; `status=failed` lists the undelivered",
     roles: ['admin', 'supervisor'],
     query: z.object({
       status: z.enum(NOTIFICATION_STATUSES).optional(),
@@ -77,7 +78,7 @@ export function notificationRoutes(api: Api, deps: NotificationDeps): void {
     path: '/v1/admin/notifications/:notificationId/redeliver',
     operationId: 'redeliverNotification',
     tag: 'admin',
-    summary: 'Deliver a failed (or webhook-less) notification again, with the same id, retried as the first delivery was',
+    summary: 'Deliver a failed (or webhook-less) notification or hand-back again, with the same id, retried as the first delivery was',
     description:
       'Answers at once with the notification `pending`; its delivery runs in the background (watch `status`). 409 when it is delivered already or still being delivered.',
     roles: ['admin'],

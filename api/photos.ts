@@ -18,6 +18,7 @@ import { ticketIdSchema, type Role, type TicketStatus } from '../domain/ticket';
 import type { BlobStore } from '../platform/storage';
 import { FetchRefused, fetchPublic } from '../platform/safe-fetch';
 import { HttpError, conflict, forbidden, notFound } from './errors';
+import { idempotentResource } from './idempotency';
 import type { Principal } from './auth';
 import type { Api } from './route';
 import { errorBody } from './views';
@@ -113,13 +114,15 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
 
   async function storePhoto(ticketId: string, res: Response, stage: Stage, input: Buffer) {
     const photo = await cleanPhoto(input);
-    const photoId = crypto.randomUUID();
+    // a retry with the Idempotency-Key of an attempt that failed on our side gets the same photo
+    const photoId = await idempotentResource(db, res, async () => crypto.randomUUID());
     const storageKey = `photos/${ticketId.toLowerCase()}/${photoId}`;
     await store.put(storageKey, photo.body, photo.contentType);
-    const [saved] = await db
+    await db
       .insert(ticketPhotos)
       .values({ id: photoId, ticketId, stage, contentType: photo.contentType, bytes: photo.body.length, width: photo.width, height: photo.height, storageKey, uploadedBy: res.locals.principal.id })
-      .returning();
+      .onConflictDoNothing();
+    const [saved] = await db.select().from(ticketPhotos).where(eq(ticketPhotos.id, photoId));
     res.setHeader('Location', `/v1/tickets/${ticketId}/photos/${photoId}`);
     return view(saved!);
   }
@@ -136,13 +139,16 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
     params: { id: ticketIdSchema },
     query: z.object({ stage: z.enum(PHOTO_STAGES).default('intake') }),
     streamedBody: { 'image/jpeg': z.string().describe('the image bytes'), 'image/png': z.string(), 'image/webp': z.string() },
+    // read first: the Idempotency-Key tells a retry from another photo by the bytes
+    readBody: (req) => readBounded(req, deps.maxBytes),
     response: photoView,
     status: 201,
     alsoResponds: PHOTO_REFUSALS,
+    idempotent: true,
     handler: async ({ req, res, params, query }) => {
       const row = await mayAddPhoto(params.id!, res.locals.principal, query.stage);
       res.locals.ticketId = row.id;
-      return storePhoto(row.id, res, query.stage, await readBounded(req, deps.maxBytes));
+      return storePhoto(row.id, res, query.stage, req.body as Buffer);
     },
   });
 
@@ -160,6 +166,7 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
     response: photoView,
     status: 201,
     alsoResponds: PHOTO_REFUSALS,
+    idempotent: true,
     handler: async ({ res, params, body }) => {
       const row = await mayAddPhoto(params.id!, res.locals.principal, body.stage);
       res.locals.ticketId = row.id;

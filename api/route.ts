@@ -34,6 +34,11 @@ export interface Endpoint<B extends z.ZodType, Q extends z.ZodType, R extends z.
    * streamed NDJSON upload: documented, not parsed or validated here.
    */
   streamedBody?: Record<string, z.ZodType>;
+  /**
+   * Reads a streamed body into `req.body` (a Buffer) before the Idempotency-Key is claimed, so a
+   * retry is told apart from another upload by its bytes (the photo upload).
+   */
+  readBody?: (req: Request) => Promise<Buffer>;
   query?: Q;
   response: R;
   /** The media type of `response`; other than JSON, the handler writes it to `res` itself. */
@@ -238,7 +243,16 @@ export class Api {
         ),
       },
     });
-    const guards = [...(e.public ? [] : [requireRole(...e.roles)]), acceptableInput(e), ...(e.idempotent ? [this.idempotency] : [])];
+    const readBody = e.readBody;
+    const buffered: RequestHandler[] = readBody
+      ? [
+          async (req, _res, next) => {
+            req.body = await readBody(req);
+            next();
+          },
+        ]
+      : [];
+    const guards = [...(e.public ? [] : [requireRole(...e.roles)]), acceptableInput(e), ...buffered, ...(e.idempotent ? [this.idempotency] : [])];
     if (!e.path.startsWith(this.mountPath + '/')) throw new Error(`${e.path} is outside ${this.mountPath}`);
     this.router[e.method](e.path.slice(this.mountPath.length), ...guards, async (req: Request, res: Response) => {
       if (e.params) parse(paramSchema, req.params, 'path');

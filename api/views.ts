@@ -126,11 +126,15 @@ export const notificationView = z
   id: z.string().describe('the same on every retry and redelivery: X-Hotline-Notification-Id'),
   ticketId: z.string(),
   unitId: z.string().nullable().describe('the unit it concerns'),
-  target: z.object({ kind: z.enum(['unit']), id: z.string() }).describe('where it is delivered: a unit by its webhookUrl'),
-  kind: z.string().describe('dispatched, urged, overdue, return_approved, return_refused, extension_approved, extension_refused, rehandled'),
+  target: z
+    .object({ kind: z.enum(['unit', 'platform']), id: z.string() })
+    .describe("where it is delivered: a unit by its webhookUrl, or a platform (provincial_platform, national_platform) a ticket is handed back to, by the worker's configuration"),
+  kind: z
+    .string()
+    .describe('to a unit: dispatched, urged, overdue, return_approved, return_refused, extension_approved, extension_refused, rehandled; to a platform: signed, replied, closed'),
   status: z
     .enum(NOTIFICATION_STATUSES)
-    .describe('pending: recorded, being delivered (with retries); delivered; failed: retries exhausted or undeliverable (see lastError), may be redelivered; no_webhook: the unit has no webhookUrl'),
+    .describe('pending: recorded, being delivered (with retries); delivered; failed: retries exhausted or undeliverable (see lastError), may be redelivered; no_webhook: the unit has no webhookUrl, or the platform no endpoint configured'),
   attempts: z.number().int().describe('delivery attempts so far, redeliveries included'),
   lastError: z.string().nullable(),
   redeliveries: z.number().int(),
@@ -146,7 +150,7 @@ export function toNotificationView(n: NotificationRow): z.infer<typeof notificat
     id: n.id,
     ticketId: n.ticketId,
     unitId: n.unitId,
-    target: { kind: n.targetKind as 'unit', id: n.targetId },
+    target: { kind: n.targetKind as 'unit' | 'platform', id: n.targetId },
     kind: n.kind,
     status: n.status as z.infer<typeof notificationView>['status'],
     attempts: n.attempts,
@@ -162,7 +166,7 @@ export function toNotificationView(n: NotificationRow): z.infer<typeof notificat
 export const ticketView = ticketSummaryView
   .extend({
     events: z.array(eventView).describe('the audit trail, oldest first'),
-    notifications: z.array(notificationView).describe("the ticket's notifications to units with their delivery status, oldest first; a unit key sees only its own"),
+    notifications: z.array(notificationView).describe("the ticket's notifications to units and hand-backs to its platform, with their delivery status, oldest first; a unit key sees only those to its own unit"),
   })
   .openapi('Ticket');
 

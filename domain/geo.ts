@@ -4,7 +4,6 @@
  * converted with `gcoord`, whose transforms are the ones those apps publish. Pure, no I/O.
  */
 import gcoord from 'gcoord';
-import { XINXIANG_REGIONS } from './classifier/regions';
 
 export const COORDINATE_SYSTEMS = ['WGS84', 'GCJ02', 'BD09'] as const;
 export type CoordinateSystem = (typeof COORDINATE_SYSTEMS)[number];
@@ -78,10 +77,8 @@ export function gridCellsAround(p: LatLng, radiusMeters: number): number[] {
 
 /**
  * Approximate seats (WGS-84) of 新乡市's districts and counties, written from their known
- * positions to about 0.01° (≈ 1 km). A point is given the district of the nearest seat, when it
- * lies inside the city's bounding box. Honest precision: right for the counties away from their
- * borders; the four urban districts (红旗, 卫滨, 牧野, 凤泉) are a few kilometres apart, so near
- * their borders the answer may be the neighbour. Used only when no address names the district.
+ * positions to about 0.01° (≈ 1 km): points for tests and the bench. The district of a point comes
+ * from the boundaries (domain/districts.ts).
  */
 export const DISTRICT_SEATS: Record<string, LatLng> = {
   '410702': { lat: 35.303, lng: 113.875 }, // 红旗区
@@ -97,23 +94,3 @@ export const DISTRICT_SEATS: Record<string, LatLng> = {
   '410782': { lat: 35.462, lng: 113.806 }, // 辉县市
   '410783': { lat: 35.201, lng: 114.669 }, // 长垣市
 };
-
-/** 新乡市's extent, generously: outside it a point is no district of this city. */
-export const CITY_BOUNDS = { south: 34.85, north: 35.85, west: 113.35, east: 114.95 } as const;
-
-/** The district (事发地) of a WGS-84 point, or null outside the city. */
-export function districtOfPoint(p: LatLng): string | null {
-  const b = CITY_BOUNDS;
-  if (p.lat < b.south || p.lat > b.north || p.lng < b.west || p.lng > b.east) return null;
-  let best: { code: string; d: number } | null = null;
-  for (const [code, seat] of Object.entries(DISTRICT_SEATS)) {
-    const d = distanceMeters(p, seat);
-    if (!best || d < best.d) best = { code, d };
-  }
-  return best!.code;
-}
-
-// every seat is a district of the gazetteer, so a derived region is always one routing knows
-for (const code of Object.keys(DISTRICT_SEATS)) {
-  if (!XINXIANG_REGIONS.districts.some((d) => d.code === code)) throw new Error(`seat of unknown district ${code}`);
-}

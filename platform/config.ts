@@ -77,7 +77,25 @@ export interface Config {
   photoFetchAllowHosts: string[];
   /** PHOTO_STORE=s3: an S3-compatible store instead of the folder */
   photoS3?: S3StoreConfig;
+  /** where tickets from the provincial and national platforms are handed back (回传); an unset one is `no_webhook` */
+  platforms: PlatformEndpoints;
 }
+
+/** The platforms that hand tickets over (domain/ticket.ts EXTERNAL_PLATFORMS). */
+export type ExternalPlatformName = 'provincial_platform' | 'national_platform';
+
+/** A platform's hand-back endpoint and the secrets it is signed with, newest first (two during a rotation). */
+export interface PlatformEndpoint {
+  url: string;
+  secrets: string[];
+}
+export type PlatformEndpoints = Partial<Record<ExternalPlatformName, PlatformEndpoint>>;
+
+/** The environment variables of each platform's endpoint: `<PREFIX>_URL` and `<PREFIX>_SECRETS`. */
+export const PLATFORM_ENV: Record<ExternalPlatformName, string> = {
+  provincial_platform: 'PROVINCIAL_PLATFORM',
+  national_platform: 'NATIONAL_PLATFORM',
+};
 
 /** Files of the client certificate, its key and the CA of Temporal's frontend (PEM). */
 export interface TemporalTlsPaths {
@@ -150,7 +168,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoMaxBytes: Number(env.PHOTO_MAX_BYTES ?? 10 * 2 ** 20),
     photoFetchAllowHosts: (env.PHOTO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     photoS3: env.PHOTO_STORE === 's3' ? s3Config(env) : undefined,
+    platforms: platformEndpoints(env),
   };
+}
+
+/**
+ * PROVINCIAL_PLATFORM_URL with PROVINCIAL_PLATFORM_SECRETS (comma-separated, newest first), and the
+ * same for NATIONAL_PLATFORM_*. A URL needs a secret: a hand-back is never sent unsigned.
+ */
+export function platformEndpoints(env: NodeJS.ProcessEnv): PlatformEndpoints {
+  const out: PlatformEndpoints = {};
+  for (const [platform, prefix] of Object.entries(PLATFORM_ENV) as [ExternalPlatformName, string][]) {
+    const url = env[`${prefix}_URL`]?.trim();
+    const secrets = (env[`${prefix}_SECRETS`] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!url) {
+      if (secrets.length > 0) throw new Error(`${prefix}_SECRETS is set without ${prefix}_URL`);
+      continue;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`${prefix}_URL: '${url}' is not a URL`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`${prefix}_URL must be an http(s) URL`);
+    if (secrets.length === 0) throw new Error(`${prefix}_URL needs ${prefix}_SECRETS: a hand-back is never sent unsigned`);
+    out[platform] = { url, secrets };
+  }
+  return out;
 }
 
 function s3Config(env: NodeJS.ProcessEnv): S3StoreConfig {

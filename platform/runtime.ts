@@ -139,7 +139,7 @@ export async function runWorker(
   const { worker, connection } = await createTicketWorker({
     ...access,
     taskQueue: config.taskQueue,
-    deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery },
+    deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery, platforms: config.platforms },
   });
   const client = await connectClient(access);
   await Promise.all([ensureReportSchedules(client, config.taskQueue, logger), ensureClassifierSchedule(client, config.taskQueue, logger)]).finally(() =>

@@ -14,8 +14,9 @@ import { newTicketSchema, ticketIdSchema, type NewTicket } from '../../domain/ti
 import { BOOTSTRAP_ADMIN, keyLookup, type Principal } from '../auth';
 import { HttpError, isUnavailable, parse } from '../errors';
 import type { TicketReception } from '../tickets';
+import { claimIdempotencyKey, idempotencyKeyOf, type IdempotencyOptions, type KeyHeld } from '../idempotency';
 import { publicTickets, statusNote, type PublicTicket } from '../public-status';
-import { FORMATS, Open311Error, send, sendError, w3Time, type Format } from './format';
+import { FORMATS, Open311Error, send, sendError, w3Time, type Format, type Open311Value } from './format';
 import { Open311Errors, attributeLines, attributesOf, findService, serviceList } from './services';
 
 export const OPEN311_BASE = '/open311/v2';
@@ -27,6 +28,8 @@ export interface Open311Deps {
   adminApiKey?: string;
   bodyLimit: string;
   rateLimitPerMinute: number;
+  /** the JSON API's Idempotency-Key mechanism, for POST requests */
+  idempotency: IdempotencyOptions;
 }
 
 /** The spec's defaults for GET requests: the last 90 days, at most 1000 requests. */
@@ -292,19 +295,55 @@ export function open311Routes(deps: Open311Deps): Router {
         throw new Open311Error(400, 'the body must be application/x-www-form-urlencoded, as the spec says');
       }
       const f = fields(req);
-      res.locals.principal = await appPrincipal(f.api_key);
-      const ticket = await ticketOf(f);
-      let id: string;
-      try {
-        id = await deps.reception.receiveTicket(ticket, res);
-      } catch (err) {
-        // the workflow has started but did not confirm in time: the ticket will exist, so answer a token
-        if (res.locals.workflowStarted && res.locals.ticketId && isUnavailable(err)) {
-          return send(res, format, 201, 'service_requests', [{ token: tokenOf(res.locals.ticketId), service_notice: null, account_id: f.account_id ?? null }]);
+      const principal = (res.locals.principal = await appPrincipal(f.api_key));
+      const key = idempotencyKeyOf(req.get('idempotency-key'));
+      let held: KeyHeld | undefined;
+      if (key !== undefined) {
+        // the same mechanism and rule as the JSON API's POSTs: the request is its fields (the key
+        // aside, which the principal stands for), whichever format the answer is asked in
+        const { api_key: _key, ...request } = f;
+        const fingerprint = JSON.stringify(Object.entries(request).sort(([a], [b]) => (a < b ? -1 : 1)));
+        const claim = await claimIdempotencyKey(db, deps.idempotency, { principalId: principal.id, key, method: 'POST', path: `${OPEN311_BASE}/requests`, fingerprint }, res);
+        if ('replay' in claim) {
+          const kept = claim.replay.response as { root: string; value: Open311Value };
+          res.setHeader('Idempotent-Replayed', 'true');
+          return send(res, format, claim.replay.status, kept.root, kept.value);
         }
-        throw err;
+        held = claim;
       }
-      send(res, format, 201, 'service_requests', [{ service_request_id: id, service_notice: null, account_id: f.account_id ?? null }]);
+      const answer = async (status: number, root: string, value: Open311Value) => {
+        await held?.settle(status, { root, value });
+        send(res, format, status, root, value);
+      };
+      try {
+        const ticket = await ticketOf(f);
+        let id: string;
+        try {
+          id = await deps.reception.receiveTicket(ticket, res);
+        } catch (err) {
+          // the workflow has started but did not confirm in time: the ticket will exist, so answer a
+          // token; a retry with the key is not answered the token but runs again, to the same ticket
+          if (res.locals.workflowStarted && res.locals.ticketId && isUnavailable(err)) {
+            await held?.release();
+            return send(res, format, 201, 'service_requests', [{ token: tokenOf(res.locals.ticketId), service_notice: null, account_id: f.account_id ?? null }]);
+          }
+          throw err;
+        }
+        await answer(201, 'service_requests', [{ service_request_id: id, service_notice: null, account_id: f.account_id ?? null }]);
+      } catch (err) {
+        if (!held) throw err;
+        // kept or released by the JSON API's rule, then answered in the spec's format
+        let errors: Open311Error[];
+        try {
+          errors = toOpen311Errors(err);
+        } catch {
+          // not one of ours (a 500): released, for a retry to run again
+          await held.release();
+          throw err;
+        }
+        if (err instanceof HttpError && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        await answer(errors[0]!.status, 'errors', errors.map((e) => ({ code: e.status, description: e.description })));
+      }
     }),
   );
 

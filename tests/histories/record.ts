@@ -47,6 +47,7 @@ const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
     'refused-text-answered-unclassified',
     'outbox-notifications',
     'routed-by-the-workflow',
+    'platform-hand-back',
   ].map((life) => ({
     file: `sealed-lean-${life}`,
     life,
@@ -152,6 +153,25 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
       await h.executeUpdate(triageUpdate, {
         args: [{ actor: agent, classification: { type: 'help', topic: '040101', category: 'C' }, disposition: { action: 'dispatch' } }],
       });
+      await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
+      await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
+      await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
+      await h.result();
+      return h;
+    },
+    // a ticket from the provincial platform (patched 'platform-hand-back'): its sign-off, reply and
+    // satisfied close handed back to the platform through the outbox, beside the unit's dispatch notice
+    'platform-hand-back': async () => {
+      const h = await t.startTicket(
+        {
+          channel: 'provincial_platform',
+          externalRef: { platform: 'provincial_platform', id: 'HA-2026-000123' },
+          classification: { type: 'help', topic: '040101', category: 'C' },
+          disposition: { action: 'dispatch', unitId: 'xx-water' },
+        },
+        file,
+      );
+      await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
       await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
       await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });

@@ -4,6 +4,7 @@
  * spec's error list with its HTTP codes, no personal data in public reads; and the citizen's own
  * lookup by ticket number and phone digits, its privacy and its rate limit.
  */
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { create } from 'xmlbuilder2';
@@ -260,6 +261,69 @@ describe('Open311 GeoReport v2', () => {
     // a JSON body is not the spec's form
     const json = await fetch(`${sys.baseUrl}${BASE}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report()) });
     expect(json.status).toBe(400);
+  });
+});
+
+describe('POST requests with an Idempotency-Key', () => {
+  const post = (form: Record<string, string>, key: string, format: 'json' | 'xml' = 'json') =>
+    fetch(`${sys.baseUrl}${BASE}/requests.${format}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': key },
+      body: new URLSearchParams(form).toString(),
+    });
+  const ticketsOf = (phone: string) => sys.database.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.callerPhone, phone));
+
+  it('a retry answers the same service_request_id, in the format it asks for, and makes no second ticket', async () => {
+    const form = report();
+    const key = `open311-${crypto.randomUUID()}`;
+    const first = await post(form, key);
+    expect(first.status).toBe(201);
+    const id = ((await first.json()) as { service_request_id: string }[])[0]!.service_request_id;
+    expect(id).toMatch(/^12345-\d{8}-\d+$/);
+
+    const again = await post(form, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual([{ service_request_id: id, service_notice: null, account_id: 'acct-1' }]);
+    const asXml = await post(form, key, 'xml');
+    expect(asXml.status).toBe(201);
+    expect(create(await asXml.text()).end({ format: 'object' })).toMatchObject({ service_requests: { request: { service_request_id: id } } });
+
+    expect(await ticketsOf(form.phone)).toEqual([{ id }]);
+    // without a key, the same form is another report
+    expect((await open311('POST', '/requests.json', form)).status).toBe(201);
+    expect(await ticketsOf(form.phone)).toHaveLength(2);
+  });
+
+  it('the same key with another body is refused 422 naming the header, and creates nothing', async () => {
+    const form = report();
+    const key = `open311-${crypto.randomUUID()}`;
+    expect((await post(form, key)).status).toBe(201);
+    const other = await post({ ...form, description: '另一件事：路口的井盖丢了' }, key);
+    expect(other.status).toBe(422);
+    expect(await other.json()).toEqual([{ code: 422, description: 'Idempotency-Key: already used for another request' }]);
+    expect(await ticketsOf(form.phone)).toHaveLength(1);
+    // the key is the app's own: another app's key with the same Idempotency-Key is its own request
+    const otherApp = await sys.key('agent');
+    const theirs = await post({ ...form, api_key: otherApp }, key);
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(await ticketsOf(form.phone)).toHaveLength(2);
+  });
+
+  it('a refused request is replayed as refused, and a malformed key is a 400 naming the header', async () => {
+    const key = `open311-${crypto.randomUUID()}`;
+    const bad = report({ lat: '95' });
+    const first = await post(bad, key);
+    expect(first.status).toBe(400);
+    const again = await post(bad, key, 'xml');
+    expect(again.status).toBe(400);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const xml = create(await again.text()).end({ format: 'object' }) as { errors: { error: unknown } };
+    expect(list(xml.errors.error)[0]).toMatchObject({ code: '400', description: expect.stringContaining('lat: must be a latitude') });
+    const malformed = await post(report(), 'bad key with spaces');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual([{ code: 400, description: 'Idempotency-Key: invalid header value' }]);
   });
 });
 

@@ -3,6 +3,7 @@
  * the type is decided by the content, the size is bounded, and a photo is served only to those
  * who may see the ticket (a unit only its own); the unit adds before and after photos.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,54 @@ describe('ticket photos', () => {
     const big = await upload(id, agent, Buffer.alloc(MAX + 1, 0xff));
     expect(big.status).toBe(413);
     expect((await sys.call('GET', `/v1/tickets/${id}/photos`, { key: agent })).body.items).toEqual([]);
+  });
+});
+
+describe('a photo upload with an Idempotency-Key', () => {
+  const keyed = (id: string, body: Uint8Array, key: string) =>
+    fetch(`${sys.baseUrl}/v1/tickets/${id}/photos?stage=intake`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}`, 'content-type': 'image/jpeg', 'idempotency-key': key },
+      body,
+    });
+  const photosOf = async (id: string) => (await sys.call('GET', `/v1/tickets/${id}/photos`, { key: agent })).body.items as { id: string }[];
+
+  it('a retry answers the same photo and stores no second one; other bytes under the key are refused 422', async () => {
+    const id = await dispatchedTicket();
+    const jpeg = await phonePhoto();
+    const key = `photo-${crypto.randomUUID()}`;
+    const first = await keyed(id, jpeg, key);
+    expect(first.status).toBe(201);
+    const photo = (await first.json()) as { id: string };
+    const again = await keyed(id, jpeg, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(photo);
+    expect((await photosOf(id)).map((p) => p.id)).toEqual([photo.id]);
+
+    const other = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0000ff' } }).jpeg().toBuffer();
+    const reused = await keyed(id, other, key);
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({
+      code: 'idempotency_key_reused',
+      details: [{ path: 'Idempotency-Key', message: 'already used for another request' }],
+    });
+    expect((await photosOf(id)).map((p) => p.id)).toEqual([photo.id]);
+    // a new key is a new photo
+    expect((await keyed(id, other, `photo-${crypto.randomUUID()}`)).status).toBe(201);
+    expect(await photosOf(id)).toHaveLength(2);
+  });
+
+  it('by link: the same key replays the first answer, here the refusal of a loopback link, without fetching again', async () => {
+    const id = await dispatchedTicket();
+    const key = `photo-url-${crypto.randomUUID()}`;
+    const call = () => sys.call('POST', `/v1/tickets/${id}/photos/by-url`, { key: agent, body: { url: 'http://localhost:1/x.jpg', stage: 'intake' }, headers: { 'Idempotency-Key': key } });
+    const first = await call();
+    expect(first.status).toBe(422);
+    const again = await call();
+    expect(again.status).toBe(422);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
   });
 });
 

@@ -5,6 +5,7 @@
  * notification id on every attempt, an outbox whose failed notifications show in the supervision
  * queue and on the ticket and are redelivered, rotation with an overlap.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,16 +27,22 @@ interface Delivery {
   status: number;
 }
 
-/** The units' systems: one path per unit, answering the status the test sets for it (200 by default). */
+/**
+ * The units' systems, and the provincial platform's: one path per unit (and /platform/provincial_platform),
+ * answering the status the test sets for it (200 by default), or 503 for its next `failNext` requests.
+ */
 const received: Delivery[] = [];
 const answer = new Map<string, number>();
+const failNext = new Map<string, number>();
 const receiver = http.createServer((req, res) => {
   let body = '';
   req.setEncoding('utf8');
   req.on('data', (c: string) => (body += c));
   req.on('end', () => {
     const unitId = req.url!.split('/').pop()!;
-    const status = answer.get(unitId) ?? 200;
+    const failing = failNext.get(unitId) ?? 0;
+    if (failing > 0) failNext.set(unitId, failing - 1);
+    const status = failing > 0 ? 503 : (answer.get(unitId) ?? 200);
     received.push({
       unitId,
       body,
@@ -52,9 +59,14 @@ let sys: TestSystem;
 let agent: string;
 let supervisor: string;
 
+/** The secret the hotline and the provincial platform agreed on (PROVINCIAL_PLATFORM_SECRETS); the national platform has no endpoint. */
+const PROVINCIAL_SECRET = `whsec_provincial-${crypto.randomUUID()}`;
+const PROVINCIAL = 'provincial_platform';
+
 beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  sys = await startSystem();
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/platform/${PROVINCIAL}`;
+  sys = await startSystem({ platforms: { provincial_platform: { url, secrets: [PROVINCIAL_SECRET] } } });
   [agent, supervisor] = await Promise.all([sys.key('agent'), sys.key('supervisor')]);
 });
 afterAll(async () => {
@@ -291,5 +303,134 @@ describe('tickets started before the outbox', () => {
     await expect(new MockActivityEnvironment({ attempt: 10 }).run(notifyUnit, later)).rejects.toThrow(/HTTP 500/);
     const [given] = await sys.database.db.select().from(notifications).where(eq(notifications.id, later.id));
     expect(given).toMatchObject({ status: 'failed', attempts: 2, targetKind: 'unit', targetId: unitId });
+  });
+});
+
+describe('tickets handed back to the platform they came from', () => {
+  const platformTicket = async (platform: 'provincial_platform' | 'national_platform', unitId: string) => {
+    const ref = { platform, id: `HA-2026-${crypto.randomUUID().slice(0, 8)}` };
+    const res = await sys.call('POST', '/v1/tickets', {
+      key: agent,
+      body: {
+        channel: platform,
+        caller: { phone: '13600000019' },
+        content: '省平台转办：卫滨区平原路积水严重，车辆无法通行',
+        externalRef: ref,
+        classification: { type: 'help', topic: '0301', category: 'C' },
+        disposition: { action: 'dispatch', unitId },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return { ticketId: res.body.id as string, ref };
+  };
+  const act = async (ticketId: string, action: string, key: string, body?: unknown) => {
+    const res = await sys.call('POST', `/v1/tickets/${ticketId}/${action}`, { key, body });
+    expect(res.status, `${action} → ${JSON.stringify(res.body)}`).toBe(200);
+  };
+  const handBacksOf = (ticketId: string) => received.filter((d) => d.unitId === PROVINCIAL && JSON.parse(d.body).ticketId === ticketId);
+  const outboxOf = async (ticketId: string) =>
+    (await sys.call('GET', `/v1/admin/notifications?ticketId=${ticketId}`, { key: supervisor })).body.items as {
+      id: string;
+      kind: string;
+      status: string;
+      attempts: number;
+      lastError: string | null;
+      unitId: string | null;
+      target: { kind: string; id: string };
+    }[];
+  const platformRows = async (ticketId: string) => (await outboxOf(ticketId)).filter((n) => n.target.kind === 'platform');
+
+  it("hands signed, replied and closed back under the platform's ticket number, signed with the platform's secret", async () => {
+    const unitId = await sys.unit('卫滨区住建局');
+    const unitKey = await sys.key('unit', unitId);
+    const { ticketId, ref } = await platformTicket('provincial_platform', unitId);
+    await act(ticketId, 'sign', unitKey);
+    await act(ticketId, 'reply', unitKey, { result: 'resolved', reply: '已清淤疏通排水口，积水已排除' });
+    await act(ticketId, 'callback', agent, { outcome: 'satisfied', note: '市民表示满意' });
+
+    const got = await eventually('three hand-backs', () => handBacksOf(ticketId), (ds) => new Set(ds.map((d) => JSON.parse(d.body).kind)).size === 3);
+    const byKind = Object.fromEntries(got.map((d) => [JSON.parse(d.body).kind, d]));
+    for (const d of got) {
+      // the receiver's check, with the secret agreed with the platform
+      expect(check(d, PROVINCIAL_SECRET).ok).toBe(true);
+      expect(check(d, 'whsec_some-units-secret').ok).toBe(false);
+      const body = JSON.parse(d.body);
+      expect(d.notificationId).toBe(body.id);
+      expect(body).toMatchObject({ ticketId, platform: 'provincial_platform', platformTicketId: ref.id, unitId, seq: expect.any(Number) });
+      // nothing about the caller goes back
+      expect(d.body).not.toContain('13600000019');
+    }
+    expect(JSON.parse(byKind.signed!.body)).toMatchObject({ kind: 'signed', status: 'handling', signedAt: expect.any(String) });
+    expect(JSON.parse(byKind.replied!.body)).toMatchObject({ kind: 'replied', status: 'replied', result: 'resolved', reply: '已清淤疏通排水口，积水已排除', onTime: true });
+    expect(JSON.parse(byKind.closed!.body)).toMatchObject({ kind: 'closed', status: 'closed', closeReason: 'satisfied', satisfaction: 'satisfied', closedAt: expect.any(String) });
+    const seqs = ['signed', 'replied', 'closed'].map((k) => JSON.parse(byKind[k]!.body).seq as number);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+
+    // in the outbox beside the unit's notification: target platform, delivered once each, seen by no unit
+    const rows = await eventually('recorded delivered', () => platformRows(ticketId), (ns) => ns.length === 3 && ns.every((n) => n.status === 'delivered'));
+    expect(rows.map((n) => n.kind).sort()).toEqual(['closed', 'replied', 'signed']);
+    for (const n of rows) expect(n).toMatchObject({ target: { kind: 'platform', id: 'provincial_platform' }, unitId: null, attempts: 1, lastError: null });
+    const seenByUnit = await notificationsOnTicket(ticketId, unitKey);
+    expect(seenByUnit.every((n) => n.unitId === unitId)).toBe(true);
+    const [row] = await sys.database.db.select().from(notifications).where(eq(notifications.id, rows[0]!.id));
+    expect(row).toMatchObject({ targetKind: 'platform', targetId: 'provincial_platform' });
+  });
+
+  it('a failing platform is retried and then delivered; one failing every attempt is failed, in the queue, and an admin redelivers it', async () => {
+    const unitId = await sys.unit('卫滨区市政所');
+    const unitKey = await sys.key('unit', unitId);
+    const { ticketId, ref } = await platformTicket('provincial_platform', unitId);
+
+    failNext.set(PROVINCIAL, 2);
+    await act(ticketId, 'sign', unitKey);
+    const [signed] = await eventually('the sign-off delivered on its third attempt', () => platformRows(ticketId), (ns) => ns[0]?.status === 'delivered');
+    expect(signed).toMatchObject({ kind: 'signed', attempts: 3, lastError: null });
+    const attempts = handBacksOf(ticketId);
+    expect(attempts.map((a) => a.status)).toEqual([503, 503, 200]);
+    for (const a of attempts) {
+      expect(a.notificationId).toBe(signed!.id);
+      expect(check(a, PROVINCIAL_SECRET).ok).toBe(true);
+      expect(JSON.parse(a.body).platformTicketId).toBe(ref.id);
+    }
+
+    failNext.set(PROVINCIAL, TEST_WEBHOOK_DELIVERY.maxAttempts);
+    await act(ticketId, 'reply', unitKey, { result: 'resolved', reply: '井盖已更换' });
+    const failed = await eventually('the reply failed', () => platformRows(ticketId), (ns) => ns.find((n) => n.kind === 'replied')?.status === 'failed');
+    const replied = failed.find((n) => n.kind === 'replied')!;
+    expect(replied).toMatchObject({ attempts: TEST_WEBHOOK_DELIVERY.maxAttempts, lastError: expect.stringContaining('HTTP 503') });
+    const queue = await sys.call('GET', '/v1/supervision/queue', { key: supervisor });
+    expect(queue.body.failedNotifications).toContainEqual(expect.objectContaining({ id: replied.id, ticketId, target: { kind: 'platform', id: 'provincial_platform' } }));
+
+    const again = await sys.call('POST', `/v1/admin/notifications/${encodeURIComponent(replied.id)}/redeliver`, { key: sys.adminKey });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const delivered = await eventually('redelivered', () => platformRows(ticketId), (ns) => ns.find((n) => n.kind === 'replied')?.status === 'delivered');
+    expect(delivered.find((n) => n.kind === 'replied')!.attempts).toBe(TEST_WEBHOOK_DELIVERY.maxAttempts + 1);
+    const last = handBacksOf(ticketId).at(-1)!;
+    expect(last).toMatchObject({ notificationId: replied.id, status: 200 });
+    expect(JSON.parse(last.body)).toMatchObject({ kind: 'replied', platformTicketId: ref.id, reply: '井盖已更换' });
+  });
+
+  it('a platform without an endpoint configured is recorded no_webhook, as a unit without a webhook', async () => {
+    const unitId = await sys.unit('卫滨区水务局');
+    const unitKey = await sys.key('unit', unitId);
+    const { ticketId } = await platformTicket('national_platform', unitId);
+    await act(ticketId, 'sign', unitKey);
+    const rows = await eventually('the hand-back recorded', () => platformRows(ticketId), (ns) => ns.length === 1);
+    expect(rows[0]).toMatchObject({ kind: 'signed', status: 'no_webhook', attempts: 0, target: { kind: 'platform', id: 'national_platform' } });
+    expect(received.filter((d) => JSON.parse(d.body).ticketId === ticketId && d.unitId !== unitId)).toEqual([]);
+  });
+
+  it('a ticket no platform handed over is handed back to none', async () => {
+    const { id: unitId } = await unitWithWebhook();
+    const unitKey = await sys.key('unit', unitId);
+    const ticketId = await dispatchTo(unitId);
+    await act(ticketId, 'sign', unitKey);
+    await act(ticketId, 'reply', unitKey, { result: 'resolved', reply: '已修复' });
+    await act(ticketId, 'callback', agent, { outcome: 'satisfied' });
+    // the workflow ends once every notification is recorded and handed to its delivery
+    await sys.temporal.workflow.getHandle(ticketId).result();
+    expect((await outboxOf(ticketId)).map((n) => n.kind)).toEqual(['dispatched']);
+    expect(await platformRows(ticketId)).toEqual([]);
+    expect(handBacksOf(ticketId)).toEqual([]);
   });
 });

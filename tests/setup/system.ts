@@ -16,7 +16,7 @@ import { connectDatabase, type Database } from '../../db/client';
 import { apiKeys, units } from '../../db/schema';
 import type { Role } from '../../domain/ticket';
 import { createLogger, type Logger } from '../../platform/logger';
-import type { WebhookDeliveryPolicy } from '../../platform/config';
+import type { PlatformEndpoints, WebhookDeliveryPolicy } from '../../platform/config';
 import { SecretBox } from '../../platform/secret-box';
 import type { ActivityDeps } from '../../activities';
 import { createMetrics } from '../../platform/metrics';
@@ -39,8 +39,8 @@ export const TEST_SECRET_BOX = new SecretBox(crypto.randomBytes(32));
 export const TEST_WEBHOOK_DELIVERY: WebhookDeliveryPolicy = { maxAttempts: 3, initialIntervalSeconds: 1, maximumIntervalSeconds: 2, timeoutMs: 5_000 };
 
 /** What a test's worker is built with. */
-export function testWorkerDeps(database: Database, logger: Logger, webhookDelivery = TEST_WEBHOOK_DELIVERY): ActivityDeps {
-  return { database, logger, secretBox: TEST_SECRET_BOX, webhookDelivery };
+export function testWorkerDeps(database: Database, logger: Logger, webhookDelivery = TEST_WEBHOOK_DELIVERY, platforms: PlatformEndpoints = {}): ActivityDeps {
+  return { database, logger, secretBox: TEST_SECRET_BOX, webhookDelivery, platforms };
 }
 
 export interface TestSystem {
@@ -111,6 +111,8 @@ export async function startSystem(
     isolated?: boolean;
     /** the retries of notifications' deliveries */
     webhookDelivery?: WebhookDeliveryPolicy;
+    /** the provincial and national platforms' hand-back endpoints (none: `no_webhook`) */
+    platforms?: PlatformEndpoints;
     /** the clock of the next-year calendar warning (readiness, metric, supervision queue) */
     now?: () => Date;
   } = {},
@@ -133,7 +135,7 @@ export async function startSystem(
         namespace,
         sealing: TEST_SEALING,
         taskQueue,
-        deps: testWorkerDeps(database, logger, opts.webhookDelivery),
+        deps: testWorkerDeps(database, logger, opts.webhookDelivery, opts.platforms),
         ...runBundle(),
       });
   const running = worker?.worker.run();

@@ -48,3 +48,37 @@ describe('notifications leave the ticket workflow through the outbox', () => {
     expect(outcome).toEqual({ failed: expect.stringContaining('HTTP 503') });
   });
 });
+
+describe('a ticket from a platform is handed back to it through the outbox', () => {
+  it('its sign-off, reply and close are recorded for the platform under its ticket number, each with a delivery of its own; a phone ticket records none', async () => {
+    const h = await t.startTicket({
+      channel: 'national_platform',
+      externalRef: { platform: 'national_platform', id: 'GWY-2026-0042' },
+      classification: { type: 'help', topic: '0301', category: 'C' },
+      disposition: { action: 'dispatch', unitId: 'water' },
+    });
+    await h.executeUpdate(persistedUpdate);
+    await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
+    await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'explained', reply: '已解释' }] });
+    await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'basically_satisfied' }] });
+    expect((await h.result()).status).toBe('closed');
+
+    const handBacks = [...t.store.notifications.values()].filter((n) => n.ticketId === h.workflowId && n.target.kind === 'platform');
+    expect(handBacks.map((n) => n.kind)).toEqual(['signed', 'replied', 'closed']);
+    for (const n of handBacks) {
+      expect(n).toMatchObject({ unitId: null, target: { kind: 'platform', id: 'national_platform' }, payload: { platformTicketId: 'GWY-2026-0042', unitId: 'water' } });
+      expect(n.id).toBe(`${h.workflowId}:${n.payload.seq}:${n.kind}:national_platform`);
+      // handed to a delivery workflow named by the notification, as a unit's is
+      expect(await t.env.client.workflow.getHandle(n.id).result()).toBe('failed'); // this file's webhook never answers well
+    }
+    expect(handBacks[2]!.payload).toMatchObject({ closeReason: 'basically_satisfied', satisfaction: 'basically_satisfied', reply: { result: 'explained' } });
+
+    const phone = await t.startTicket({ classification: { type: 'help', topic: '0301', category: 'C' }, disposition: { action: 'dispatch', unitId: 'water' } });
+    await phone.executeUpdate(persistedUpdate);
+    await phone.executeUpdate(signUpdate, { args: [{ actor: water }] });
+    await phone.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已修复' }] });
+    await phone.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
+    await phone.result();
+    expect([...t.store.notifications.values()].filter((n) => n.ticketId === phone.workflowId).map((n) => n.target.kind)).toEqual(['unit']);
+  });
+});

@@ -52,12 +52,26 @@ describe('recorded ticket histories replay with the current workflow code', () =
         'sealed-returned-merged-finalized.json',
         'sealed-refused-text-answered-unclassified.json',
         'sealed-outbox-notifications.json',
+        // a provincial ticket handed back to its platform when signed, replied and closed
+        'sealed-platform-hand-back.json',
         'sealed-old-key-rehandled-then-satisfied.json',
       ]),
     );
     expect(inputKeyIds('rehandled-then-satisfied.json')).toEqual(['json/plain']);
     expect(inputKeyIds('sealed-rehandled-then-satisfied.json')).toEqual([CURRENT_TEST_KEY.id]);
     expect(inputKeyIds('sealed-old-key-rehandled-then-satisfied.json')).toEqual([OLD_TEST_KEY.id]);
+  });
+
+  it('the platform hand-back history starts a delivery of each hand-back under the platform, beside the unit notice', () => {
+    const children = read('sealed-platform-hand-back.json')
+      .events!.map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
+      .filter((id): id is string => Boolean(id));
+    expect(children.map((id) => id.split(':').slice(2).join(':'))).toEqual([
+      'dispatched:xx-water',
+      'signed:provincial_platform',
+      'replied:provincial_platform',
+      'closed:provincial_platform',
+    ]);
   });
 
   it.each(histories.filter((f) => PLAINTEXT.includes(f)))('%s (plain, replayed with plaintext accepted)', async (file) => {

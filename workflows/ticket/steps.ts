@@ -190,6 +190,7 @@ export class TicketSteps {
     this.state.signedAt = nowIso();
     const signBy = required(this.state.deadlines.signBy, 'the sign-off deadline');
     await this.trail.record('signed', actor, { unitId: this.state.unitId, onTime: Date.now() <= Date.parse(signBy) });
+    this.outbox.handBack('signed');
   }
 
   progress(actor: Actor, note: string): Promise<void> {
@@ -206,6 +207,7 @@ export class TicketSteps {
     this.state.satisfaction = undefined;
     this.state.deadlines.callbackBy = callbackBy;
     await this.trail.record('replied', actor, { result, reply, unitId: this.state.unitId, onTime, callbackBy });
+    this.outbox.handBack('replied');
   }
 
   // ----------------------------------------------------------------------------------------
@@ -251,6 +253,7 @@ export class TicketSteps {
     this.state.closeReason = reason;
     this.state.closedAt = nowIso();
     await this.trail.record(this.state.status === 'closed' ? 'closed' : this.state.status, actor, { ...data, closeReason: reason });
+    this.outbox.handBack('closed');
   }
 
   // ----------------------------------------------------------------------------------------
@@ -333,6 +336,7 @@ export class TicketSteps {
     }
     Object.assign(this.state, { status: nextStatus('merge', undefined, this.state), mergedInto: intoTicketId, closeReason: 'merged', closedAt: nowIso() });
     await this.trail.record('merged', actor, { intoTicketId });
+    this.outbox.handBack('closed');
   }
 
   /** A repeat report merged into this ticket (by its own workflow's merge). */

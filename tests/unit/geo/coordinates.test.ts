@@ -3,7 +3,9 @@
  * the grid of the repeats-by-place index, and the district of a point in 新乡市.
  */
 import { describe, expect, it } from 'vitest';
-import { DISTRICT_SEATS, distanceMeters, districtOfPoint, fromWgs84, gridCell, gridCellsAround, offsetMeters, toWgs84 } from '../../../domain/geo';
+import boundaries from '../../../domain/geo-data/xinxiang-districts.json';
+import { BORDER_TOLERANCE_M, DISTRICT_CODES, districtOfPoint } from '../../../domain/districts';
+import { DISTRICT_SEATS, distanceMeters, fromWgs84, gridCell, gridCellsAround, offsetMeters, toWgs84 } from '../../../domain/geo';
 import { newTicketSchema } from '../../../domain/ticket';
 
 describe('coordinate systems', () => {
@@ -69,6 +71,27 @@ describe('the district of a point (事发地)', () => {
     for (const [code, seat] of Object.entries(DISTRICT_SEATS)) expect(districtOfPoint(seat)).toBe(code);
     expect(districtOfPoint(offsetMeters(DISTRICT_SEATS['410782']!, 4000, -3000))).toBe('410782'); // 辉县市
     expect(districtOfPoint({ lat: 34.7466, lng: 113.6253 })).toBeNull(); // 郑州
+  });
+
+  it('comes from the boundaries, not the nearest seat: a point deep in 原阳县 nearer 延津县\'s seat is 原阳县', () => {
+    expect(DISTRICT_CODES).toHaveLength(12);
+    const p = { lat: 35.01, lng: 114.22 };
+    const seats = Object.entries(DISTRICT_SEATS).sort(([, a], [, b]) => distanceMeters(p, a) - distanceMeters(p, b));
+    expect(seats[0]![0]).toBe('410726'); // the nearest seat is 延津县's
+    expect(districtOfPoint(p)).toBe('410725');
+    // not a border case: 2 km around it is 原阳县 too
+    for (const [n, e] of [[2000, 0], [-2000, 0], [0, 2000], [0, -2000]] as const) expect(districtOfPoint(offsetMeters(p, n, e))).toBe('410725');
+  });
+
+  it("just outside the city's edge gets the nearest district, within the tolerance; farther out none", () => {
+    // the city's easternmost vertex (长垣市): east of it lies no district of this city
+    const vertices = (boundaries.features as { properties: { code: string }; geometry: { coordinates: number[][][][] } }[]).flatMap((f) =>
+      f.geometry.coordinates.flat(2).map(([lng, lat]) => ({ code: f.properties.code, lat: lat!, lng: lng! })),
+    );
+    const east = vertices.reduce((a, b) => (b.lng > a.lng ? b : a));
+    expect(east.code).toBe('410783');
+    expect(districtOfPoint(offsetMeters(east, 0, BORDER_TOLERANCE_M / 2))).toBe('410783');
+    expect(districtOfPoint(offsetMeters(east, 0, BORDER_TOLERANCE_M * 3))).toBeNull();
   });
 });
 
