@@ -272,7 +272,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     query: z.object({ token: z.string().max(200), format: z.enum(['html', 'pdf']).default('html') }),
     response: z.string().describe('the printable HTML page'),
     mediaType: 'text/html',
-    alsoProduces: { 'application/pdf': z.string().describe('the same page printed to A4 by headless Chromium') },
+    alsoProduces: { 'application/pdf': z.string().describe('the same page printed to A4 by headless Chromium').openapi({ format: 'binary' }) },
     handler: async ({ params, query, res }) => {
       const refusal = reportLinkRefusal(deps.reportLinks, params.id!, query.token, deps.now());
       if (refusal) throw new HttpError(403, 'link_refused', refusal, [{ path: 'token', message: refusal }]);
