@@ -296,6 +296,33 @@ describe("the API and worker run with compose's command and environment", () => 
     expect(stepLines.some((l) => traceIds.has(l!.traceId))).toBe(true);
   });
 
+  it("name an action's request id on its API line and on the worker's lines of what it caused: the workflow's steps and their activities", async () => {
+    const admin = { authorization: `Bearer ${SECRETS.ADMIN_API_KEY}`, 'content-type': 'application/json' };
+    const key = await fetch(`${apiUrl}/v1/admin/api-keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'compose agent 2', role: 'agent' }) });
+    const agent = { authorization: `Bearer ${((await key.json()) as { key: string }).key}`, 'content-type': 'application/json' };
+    const created = await fetch(`${apiUrl}/v1/tickets`, { method: 'POST', headers: { ...agent, 'x-request-id': 'req-compose-create' }, body: JSON.stringify(NEW_TICKET_EXAMPLE) });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    await eventually('the ticket in triage', () => fetch(`${apiUrl}/v1/tickets/${id}`, { headers: agent }).then((r) => r.json() as Promise<{ status: string }>), (t) => t.status === 'triage');
+    const answer = { classification: NEW_TICKET_EXAMPLE.classification, disposition: { action: 'answer', answer: '已告知市民夜间施工须办理夜间施工许可，并可向市城市管理局举报。' } };
+    const triaged = await fetch(`${apiUrl}/v1/tickets/${id}/triage`, { method: 'POST', headers: { ...agent, 'x-request-id': 'req-compose-answer' }, body: JSON.stringify(answer) });
+    expect(triaged.status).toBe(200);
+
+    const linesOf = (name: string, requestId: string) => output[name]!.map(json).filter((l) => l?.requestId === requestId);
+    const steps = (requestId: string) => linesOf('worker', requestId).filter((l) => l!.ticketId === id).map((l) => `${l!.msg}: ${l!.step}`);
+    // the start: the workflow's step (its log, through the Temporal runtime) and the activity that wrote it
+    expect(await eventually('the worker lines of the creation', () => steps('req-compose-create'), (s) => s.includes('ticket step: received') && s.includes('ticket step recorded: received'))).not.toContain(
+      'ticket step recorded: answered',
+    );
+    // an update: its own request id, not the start's
+    const answered = await eventually('the worker lines of the answer', () => steps('req-compose-answer'), (s) => s.includes('ticket step: answered') && s.includes('ticket step recorded: answered'));
+    expect(answered).not.toContain('ticket step recorded: received');
+    for (const requestId of ['req-compose-create', 'req-compose-answer']) {
+      const request = await eventually(`the API's line of ${requestId}`, () => linesOf('api', requestId).filter((l) => l!.msg === 'request'), (l) => l.length > 0);
+      expect(request).toEqual([expect.objectContaining({ method: 'POST', requestId })]);
+    }
+  });
+
   it('stop on SIGTERM with exit code 0, every line JSON and none above info', async () => {
     await Promise.all([api.stop('SIGTERM'), worker.stop('SIGTERM')]);
     for (const name of ['api', 'worker']) {
