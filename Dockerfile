@@ -10,6 +10,9 @@ COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
+# the API keeps citizens' photos here (PHOTO_DIR; a volume in docker-compose.yml, which takes
+# this directory's owner when first mounted), writable by the user the processes run as
+RUN mkdir -p /var/lib/hotline/photos && chown node:node /var/lib/hotline/photos
 USER node
 EXPOSE 3000 9091 9464
 # node with tsx's loader directly, not through npm: SIGTERM reaches the process, which stops cleanly

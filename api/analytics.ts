@@ -32,7 +32,7 @@ import type { ReportWorkflowInput } from '../workflows/reports';
 import { cursorCodec } from './cursor';
 import { disclose } from '../domain/privacy';
 import { HttpError, notFound, unprocessable } from './errors';
-import { reportCsv, reportHtml } from './report-render';
+import { CSV_COLUMNS, reportCsv, reportHtml } from './report-render';
 import type { Api } from './route';
 import type { TemporalCalls } from './temporal-calls';
 
@@ -216,10 +216,10 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     tag: 'reports',
     summary: 'A stored report as CSV: one figure a line with its counts and changes',
     roles: READERS,
-    response: z.string().describe('columns: section, key, name, figure, value, numerator, denominator, month_on_month, year_on_year'),
+    response: z.string().describe(`columns: ${CSV_COLUMNS.join(', ')}; \`name\` is the name of the code beside it (topic, district, unit), times are Asia/Shanghai with the offset, a volume's change is relative (a fraction) and a rate's in percentage points, each in its own column`),
     mediaType: 'text/csv',
     handler: async ({ params, res }) => {
-      res.type('text/csv; charset=utf-8').attachment(`${params.id}.csv`).send(reportCsv(await stored(params.id!, res.locals.principal.role)));
+      res.type('text/csv; charset=utf-8').attachment(`${params.id}.csv`).send(reportCsv(await stored(params.id!, res.locals.principal.role), await reportNames(db)));
     },
   });
 
@@ -235,7 +235,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     alsoProduces: { 'text/csv': z.string(), 'text/html': z.string() },
     handler: async ({ params, query, res }) => {
       const report = await stored(params.id!, res.locals.principal.role);
-      if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${report.id}.csv`).send(reportCsv(report));
+      if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${report.id}.csv`).send(reportCsv(report, await reportNames(db)));
       else if (query.format === 'html') res.type('html').send(reportHtml(report, await reportNames(db)));
       else return report;
     },
@@ -272,7 +272,7 @@ export function analyticsRoutes(api: Api, deps: AnalyticsDeps): void {
     query: z.object({ token: z.string().max(200), format: z.enum(['html', 'pdf']).default('html') }),
     response: z.string().describe('the printable HTML page'),
     mediaType: 'text/html',
-    alsoProduces: { 'application/pdf': z.string().describe('the same page printed to A4 by headless Chromium') },
+    alsoProduces: { 'application/pdf': z.string().describe('the same page printed to A4 by headless Chromium').openapi({ format: 'binary' }) },
     handler: async ({ params, query, res }) => {
       const refusal = reportLinkRefusal(deps.reportLinks, params.id!, query.token, deps.now());
       if (refusal) throw new HttpError(403, 'link_refused', refusal, [{ path: 'token', message: refusal }]);

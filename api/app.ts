@@ -27,6 +27,7 @@ import { requestIdFrom, runWithRequest } from '../platform/request-context';
 import { importRoutes } from './import';
 import { notificationRoutes } from './notifications';
 import { Api } from './route';
+import { addExamples } from './openapi-examples';
 import { classificationRoutes } from './classification';
 import { codecRoutes, type CodecServerOptions } from './codec';
 import { supervisionRoutes } from './supervision';
@@ -249,6 +250,10 @@ export function createApp(deps: AppDeps): Express {
     },
     servers: [{ url: '/' }],
   });
+  // request and response examples for /docs and client generators (api/openapi-examples.ts)
+  addExamples(document);
+  // the zod schemas behind the document, for the test of its examples
+  app.locals.endpointSchemas = api.schemas;
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

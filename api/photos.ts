@@ -25,6 +25,9 @@ import { errorBody } from './views';
 
 export const PHOTO_STAGES = ['intake', 'before', 'after'] as const;
 type Stage = (typeof PHOTO_STAGES)[number];
+/** An image as the body: bytes, which client generators read as a file or blob. */
+const imageBytes = z.string().describe('the image bytes').openapi({ format: 'binary' });
+
 const FORMATS = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 const FETCH_TIMEOUT_MS = 10_000;
 /** What an added photo may be refused for, besides the API's common answers. */
@@ -138,7 +141,7 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
     roles: ['agent', 'unit'],
     params: { id: ticketIdSchema },
     query: z.object({ stage: z.enum(PHOTO_STAGES).default('intake') }),
-    streamedBody: { 'image/jpeg': z.string().describe('the image bytes'), 'image/png': z.string(), 'image/webp': z.string() },
+    streamedBody: { 'image/jpeg': imageBytes, 'image/png': imageBytes, 'image/webp': imageBytes },
     // read first: the Idempotency-Key tells a retry from another photo by the bytes
     readBody: (req) => readBounded(req, deps.maxBytes),
     response: photoView,
@@ -203,9 +206,9 @@ export function photoRoutes(api: Api, deps: { db: Db; store: BlobStore; maxBytes
     summary: 'One photo of a ticket, as an image',
     roles: ['agent', 'supervisor', 'admin', 'unit'],
     params: { id: ticketIdSchema, photoId: z.uuid() },
-    response: z.string().describe('the image bytes'),
+    response: imageBytes,
     mediaType: 'image/jpeg',
-    alsoProduces: { 'image/png': z.string(), 'image/webp': z.string() },
+    alsoProduces: { 'image/png': imageBytes, 'image/webp': imageBytes },
     handler: async ({ res, params }) => {
       await visibleTicket(params.id!, res.locals.principal);
       const [row] = await db.select().from(ticketPhotos).where(and(eq(ticketPhotos.ticketId, params.id!), eq(ticketPhotos.id, params.photoId!)));

@@ -11,7 +11,26 @@ import { csvRow } from '../domain/csv';
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-const CSV_COLUMNS = ['section', 'key', 'name', 'figure', 'value', 'numerator', 'denominator', 'month_on_month', 'year_on_year'] as const;
+/**
+ * One unit per column: `value` in the unit `value_unit` names on its line; a volume's change
+ * relative to the earlier period (a fraction, 0.25 = +25%) in `*_change`, a rate's change in
+ * percentage points in `*_pp`. `name` is the name of the code in `key` (a topic, a district, a
+ * unit), or of the code in `value` on a line whose figure is a code (a notable ticket's unit).
+ */
+export const CSV_COLUMNS = [
+  'section',
+  'key',
+  'name',
+  'figure',
+  'value',
+  'value_unit',
+  'numerator',
+  'denominator',
+  'month_on_month_change',
+  'year_on_year_change',
+  'month_on_month_pp',
+  'year_on_year_pp',
+] as const;
 type CsvLine = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>;
 
 type Headline = Omit<OverviewView['businessEnvironment'], 'share'>;
@@ -22,56 +41,79 @@ function headlineLines(section: string, h: Headline): CsvLine[] {
       section,
       figure,
       value: h[figure].value,
-      month_on_month: h[figure].monthOnMonth.change,
-      year_on_year: h[figure].yearOnYear.change,
+      value_unit: figure === 'volume' ? 'tickets' : 'tickets_per_day',
+      month_on_month_change: h[figure].monthOnMonth.change,
+      year_on_year_change: h[figure].yearOnYear.change,
     })),
     ...RATE_FIGURES.map((figure) => ({
       section,
       figure,
       value: h[figure].value,
+      value_unit: 'ratio',
       numerator: h[figure].numerator,
       denominator: h[figure].denominator,
-      month_on_month: h[figure].monthOnMonth.changePoints,
-      year_on_year: h[figure].yearOnYear.changePoints,
+      month_on_month_pp: h[figure].monthOnMonth.changePoints,
+      year_on_year_pp: h[figure].yearOnYear.changePoints,
     })),
   ];
 }
 
-function rankingLines(section: string, r: RankingView): CsvLine[] {
+/** A name for a code, or empty when the code has none (never the code again). */
+const nameOf = (names: Record<string, string>, code: string | null | undefined): string => (code ? (names[code] ?? '') : '');
+
+function rankingLines(section: string, r: RankingView, names: Record<string, string>): CsvLine[] {
   return (['large', 'small'] as const).flatMap((group) =>
     r[group].entries.flatMap((e) => {
-      const line = { section: `${section}_${group}`, key: e.id, name: e.name };
+      const line = { section: `${section}_${group}`, key: e.id, name: e.name ?? nameOf(names, e.id) };
       const lists = [...(r[group].redList.includes(e.id) ? ['red_list'] : []), ...(r[group].blackList.includes(e.id) ? ['black_list'] : [])];
       return [
-        { ...line, figure: 'rank', value: e.rank },
-        { ...line, figure: 'score', value: e.score },
-        { ...line, figure: 'tickets', value: e.tickets },
-        ...Object.entries(e.components).map(([figure, c]) => ({ ...line, figure, value: c.value, numerator: c.numerator, denominator: c.denominator })),
-        ...lists.map((figure) => ({ ...line, figure, value: 1 })),
+        { ...line, figure: 'rank', value: e.rank, value_unit: 'rank' },
+        { ...line, figure: 'score', value: e.score, value_unit: 'score' },
+        { ...line, figure: 'tickets', value: e.tickets, value_unit: 'tickets' },
+        ...Object.entries(e.components).map(([figure, c]) => ({ ...line, figure, value: c.value, value_unit: 'ratio', numerator: c.numerator, denominator: c.denominator })),
+        ...lists.map((figure) => ({ ...line, figure, value: 1, value_unit: 'flag' })),
       ];
     }),
   );
 }
 
-/** Long format: one figure a line, with its counts and changes; UTF-8 with a BOM so spreadsheets read the Chinese. */
-export function reportCsv(r: ReportView): string {
+/** An instant in Asia/Shanghai civil time with its offset, to the second: `2020-06-20T09:00:00+08:00`. */
+function shanghaiIso(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+}
+
+/**
+ * Long format: one figure a line, with its counts and changes, and the name beside each code;
+ * UTF-8 with a BOM so spreadsheets read the Chinese.
+ */
+export function reportCsv(r: ReportView, names: ReportNames): string {
   const o = r.overview;
-  const breakdowns = { by_channel: o.byChannel, by_type: o.byType, by_topic_major: o.byTopicMajor, by_topic: o.byTopic, by_region: o.byRegion };
+  const breakdowns: Record<string, [OverviewView['byTopic'], Record<string, string>]> = {
+    by_channel: [o.byChannel, CHANNEL_NAMES],
+    by_type: [o.byType, TYPE_NAMES],
+    by_topic_major: [o.byTopicMajor, names.topics],
+    by_topic: [o.byTopic, names.topics],
+    by_region: [o.byRegion, names.regions],
+  };
+  const organizations = { ...names.regions, ...names.units };
   const lines: CsvLine[] = [
-    { section: 'report', key: r.id, figure: 'period', value: `${r.range.firstDay}/${r.range.lastDay}` },
+    { section: 'report', key: r.id, figure: 'period', value: `${r.range.firstDay}/${r.range.lastDay}`, value_unit: 'date_range' },
+    { section: 'report', key: r.id, figure: 'generated_at', value: shanghaiIso(r.generatedAt), value_unit: 'time_asia_shanghai' },
     ...headlineLines('overview', o),
-    ...(o.peakDay ? [{ section: 'overview', key: o.peakDay.day, figure: 'peakDay', value: o.peakDay.tickets }] : []),
-    ...o.byDay.map((d) => ({ section: 'by_day', key: d.day, figure: 'tickets', value: d.tickets })),
-    ...Object.entries(breakdowns).flatMap(([section, items]) =>
+    ...(o.peakDay ? [{ section: 'overview', key: o.peakDay.day, figure: 'peakDay', value: o.peakDay.tickets, value_unit: 'tickets' }] : []),
+    ...o.byDay.map((d) => ({ section: 'by_day', key: d.day, figure: 'tickets', value: d.tickets, value_unit: 'tickets' })),
+    ...Object.entries(breakdowns).flatMap(([section, [items, vocabulary]]) =>
       items.map((b) => ({
         section,
         key: b.key ?? '',
+        name: b.key === null ? '未分类' : nameOf(vocabulary, b.key),
         figure: 'tickets',
         value: b.tickets,
+        value_unit: 'tickets',
         numerator: b.share.numerator,
         denominator: b.share.denominator,
-        month_on_month: b.monthOnMonth.change,
-        year_on_year: b.yearOnYear.change,
+        month_on_month_change: b.monthOnMonth.change,
+        year_on_year_change: b.yearOnYear.change,
       })),
     ),
     ...headlineLines('business_environment', o.businessEnvironment),
@@ -79,24 +121,45 @@ export function reportCsv(r: ReportView): string {
       section: 'business_environment',
       figure: 'share',
       value: o.businessEnvironment.share.value,
+      value_unit: 'ratio',
       numerator: o.businessEnvironment.share.numerator,
       denominator: o.businessEnvironment.share.denominator,
-      month_on_month: o.businessEnvironment.share.monthOnMonth.changePoints,
-      year_on_year: o.businessEnvironment.share.yearOnYear.changePoints,
+      month_on_month_pp: o.businessEnvironment.share.monthOnMonth.changePoints,
+      year_on_year_pp: o.businessEnvironment.share.yearOnYear.changePoints,
     },
-    ...rankingLines('ranking_unit', r.rankings.unit),
-    ...rankingLines('ranking_county', r.rankings.county),
-    ...(r.interviews?.cases ?? []).flatMap((c) => c.positions.map((p) => ({ section: 'interview', key: c.id, name: c.name, figure: `score_${p.month}`, value: p.score }))),
+    ...rankingLines('ranking_unit', r.rankings.unit, organizations),
+    ...rankingLines('ranking_county', r.rankings.county, organizations),
+    ...(r.interviews?.cases ?? []).flatMap((c) =>
+      c.positions.map((p) => ({ section: 'interview', key: c.id, name: c.name ?? nameOf(organizations, c.id), figure: `score_${p.month}`, value: p.score, value_unit: 'score' })),
+    ),
     ...(['topics', 'regions'] as const).flatMap((kind) =>
       r.hotspots[kind].flatMap((h) =>
-        Object.entries({ count: h.count, expected: h.expected, z: h.z, p_value: h.pValue }).map(([figure, value]) => ({ section: `hotspot_${kind}`, key: h.key ?? '', figure, value })),
+        Object.entries({ count: ['tickets', h.count], expected: ['tickets', h.expected], z: ['z', h.z], p_value: ['p', h.pValue] } as const).map(([figure, [unit, value]]) => ({
+          section: `hotspot_${kind}`,
+          key: h.key ?? '',
+          name: h.key === null ? '未分类' : nameOf(kind === 'topics' ? names.topics : names.regions, h.key),
+          figure,
+          value,
+          value_unit: unit,
+        })),
       ),
     ),
-    ...r.hotspots.placeClusters.map((c) => ({ section: 'place_cluster', key: `${c.regionCode ?? ''}/${c.topic ?? ''}`, name: c.address, figure: 'tickets', value: c.tickets })),
-    ...r.hotspots.repeatCallers.map((c) => ({ section: 'repeat_caller', key: c.phone, figure: 'tickets', value: c.tickets })),
+    ...r.hotspots.placeClusters.map((c) => ({ section: 'place_cluster', key: `${c.regionCode ?? ''}/${c.topic ?? ''}`, name: c.address, figure: 'tickets', value: c.tickets, value_unit: 'tickets' })),
+    ...r.hotspots.repeatCallers.map((c) => ({ section: 'repeat_caller', key: c.phone, figure: 'tickets', value: c.tickets, value_unit: 'tickets' })),
     ...(['overdue', 'escalated', 'dissatisfied'] as const).flatMap((kind) => [
-      { section: `notable_${kind}`, figure: 'total', value: r.notable[kind].total },
-      ...r.notable[kind].tickets.map((t) => ({ section: `notable_${kind}`, key: t.id, name: t.unitId, figure: 'status', value: t.status })),
+      { section: `notable_${kind}`, figure: 'total', value: r.notable[kind].total, value_unit: 'tickets' },
+      ...r.notable[kind].tickets.flatMap((t) => {
+        const line = { section: `notable_${kind}`, key: t.id };
+        return [
+          { ...line, figure: 'status', value: t.status, value_unit: 'status' },
+          { ...line, figure: 'unit', value: t.unitId, name: nameOf(names.units, t.unitId), value_unit: 'unit_id' },
+          { ...line, figure: 'topic', value: t.topic, name: t.topic ? nameOf(names.topics, t.topic) : '未分类', value_unit: 'topic_code' },
+          { ...line, figure: 'district', value: t.regionCode, name: nameOf(names.regions, t.regionCode), value_unit: 'district_code' },
+          { ...line, figure: 'received_at', value: shanghaiIso(t.receivedAt), value_unit: 'time_asia_shanghai' },
+          ...(t.dueBy ? [{ ...line, figure: 'due_by', value: shanghaiIso(t.dueBy), value_unit: 'time_asia_shanghai' }] : []),
+          ...(t.repliedAt ? [{ ...line, figure: 'replied_at', value: shanghaiIso(t.repliedAt), value_unit: 'time_asia_shanghai' }] : []),
+        ];
+      }),
     ]),
   ];
   const text = [csvRow(CSV_COLUMNS), ...lines.map((l) => csvRow(CSV_COLUMNS.map((c) => l[c])))].join('\r\n');
@@ -270,12 +333,12 @@ export function reportHtml(r: ReportView, names: ReportNames): string {
   const enumName = (vocabulary: Record<string, string>) => (key: string | null) => (key === null ? '未分类' : (vocabulary[key] ?? key));
   const topic = (code: string | null | undefined) => withCode(names.topics, code);
   const region = (code: string | null | undefined) => withCode(names.regions, code);
-  const unit = (id: string | null | undefined) => withCode(names.units, id);
+  const unit = (id: string | null | undefined) => (id ? withCode(names.units, id) : '');
   const notable = (title: string, list: ReportView['notable']['overdue']) =>
     `<h3>${esc(title)} (${list.total})</h3>` +
     table(
-      ['工单 ticket', '单位 unit', '诉求 topic', '受理 received', '时限 due', '回复 replied', '状态 status'],
-      list.tickets.map((t) => [t.id, unit(t.unitId), topic(t.topic), shanghaiTime(t.receivedAt), t.dueBy ? shanghaiTime(t.dueBy) : '', t.repliedAt ? shanghaiTime(t.repliedAt) : '', t.status]),
+      ['工单 ticket', '单位 unit', '诉求 topic', '区域 district', '受理 received', '时限 due', '回复 replied', '状态 status'],
+      list.tickets.map((t) => [t.id, unit(t.unitId), topic(t.topic), t.regionCode ? region(t.regionCode) : '', shanghaiTime(t.receivedAt), t.dueBy ? shanghaiTime(t.dueBy) : '', t.repliedAt ? shanghaiTime(t.repliedAt) : '', t.status]),
     );
   const hotspot = (list: ReportView['hotspots']['topics'], name: (code: string | null) => string) =>
     table(['名称 name (code)', '本期 count', '预期 expected', 'z', 'p', 'method'], list.map((h) => [name(h.key), h.count, h.expected.toFixed(1), h.z.toFixed(1), h.pValue.toPrecision(2), h.method]));

@@ -135,6 +135,8 @@ function acceptableInput(e: { body?: z.ZodType; query?: z.ZodType }): RequestHan
 export class Api {
   private readonly templates: { method: string; template: string; matches: MatchFunction<object>; public: boolean }[] = [];
   private readonly operationIds = new Set<string>();
+  /** The schemas each operation validates its request with and answers by, for checking its examples (api/openapi-examples.ts). */
+  readonly schemas = new Map<string, { body?: z.ZodType; params: z.ZodType; response: z.ZodType; mediaType: string }>();
   /** each object schema under one component name, the first it was given */
   private readonly components = new WeakMap<z.ZodType, z.ZodType>();
 
@@ -190,6 +192,7 @@ export class Api {
     const request: RouteConfig['request'] = {};
     const paramSchema = z.object(Object.fromEntries(params.map((p) => [p, e.params?.[p] ?? z.string()])));
     if (params.length) request.params = paramSchema;
+    this.schemas.set(e.operationId, { body: e.body, params: paramSchema, response: e.response, mediaType: e.mediaType ?? 'application/json' });
     if (e.query) request.query = e.query as unknown as z.ZodObject;
     if (e.body) {
       request.body = {

@@ -3,6 +3,7 @@
  * search attributes on any server, and connecting clients.
  */
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { requestIdClientInterceptor } from './request-id-temporal';
 import { currentTracing } from './tracing';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,8 +107,9 @@ export interface TemporalAccess {
 
 export async function connectClient(access: TemporalAccess): Promise<Client> {
   const connection = await Connection.connect({ address: access.address, tls: loadTls(access.tls), interceptors: [retryWithinDeadline] });
-  // with tracing on, a workflow start or update carries the request's trace in its Temporal headers
-  const interceptors = currentTracing() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  // a workflow start, update or signal carries the id of the request it serves in its Temporal
+  // headers (platform/request-id-temporal.ts), and with tracing on the request's trace
+  const interceptors = { workflow: [requestIdClientInterceptor, ...(currentTracing() ? [new OpenTelemetryWorkflowClientInterceptor()] : [])] };
   // a result the client cannot open is an error, never a value
   return new Client({ connection, namespace: access.namespace, dataConverter: dataConverter(access.sealing, 'throw'), interceptors });
 }

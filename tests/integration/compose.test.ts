@@ -59,7 +59,20 @@ const { services } = compose(SECRETS);
 
 /** The variables platform/config.ts reads. */
 const configSource = fs.readFileSync(path.join(REPO, 'platform/config.ts'), 'utf8');
-const configVariables = new Set([...configSource.matchAll(/env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!));
+const configVariables = new Set([...configSource.matchAll(/env\.([A-Z][A-Z0-9_]*)|required\('([A-Z][A-Z0-9_]*)'\)/g)].map((m) => (m[1] ?? m[2])!));
+
+/** Whether `.dockerignore` leaves a file out of the image: its patterns in order, the last match decides (`!` keeps). */
+function dockerIgnores(file: string): boolean {
+  const patterns = fs.readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  let ignored = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith('!');
+    const glob = negated ? pattern.slice(1) : pattern;
+    const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
+    if (re.test(file)) ignored = !negated;
+  }
+  return ignored;
+}
 
 describe('docker-compose.yml', () => {
   it('refuses to start without each secret', () => {
@@ -103,6 +116,22 @@ describe('docker-compose.yml', () => {
     const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p}`));
     expect(published.length).toBeGreaterThan(4);
     for (const p of published) expect(p).toMatch(/ 127\.0\.0\.1:\d+:\d+$/);
+  });
+
+  it('builds an image with the files the processes read: the starter classifier corpus, not the local state', () => {
+    const corpus = fs.readdirSync(path.join(REPO, 'data/classifier')).map((f) => `data/classifier/${f}`);
+    expect(corpus).toContain('data/classifier/corpus.jsonl');
+    expect(corpus.filter(dockerIgnores)).toEqual([]);
+    for (const local of ['node_modules/zod/package.json', 'data/postgres/PG_VERSION', 'data/photos/x.jpg', '.git/HEAD']) expect(dockerIgnores(local), local).toBe(true);
+    for (const source of ['bin/api.ts', 'package-lock.json', 'patches', 'deploy/temporal/setup-schema.sh']) expect(dockerIgnores(source), source).toBe(false);
+  });
+
+  it("keeps the API's photos on a volume of their own, in a folder the image gives its user", () => {
+    const api = services.api!;
+    expect(api.volumes).toContain(`photos:${api.environment!.PHOTO_DIR}`);
+    expect(fs.readFileSync(path.join(REPO, 'Dockerfile'), 'utf8')).toContain(`chown node:node ${api.environment!.PHOTO_DIR}`);
+    expect(api.environment!.PHOTO_STORE).toBe('local');
+    expect(compose({ ...SECRETS, PHOTO_STORE: 's3', S3_BUCKET: 'photos' }).services.api!.environment).toMatchObject({ PHOTO_STORE: 's3', S3_BUCKET: 'photos' });
   });
 
   it('mounts only files that are checked in', () => {
@@ -210,7 +239,7 @@ describe("the API and worker run with compose's command and environment", () => 
     apiUrl = `http://127.0.0.1:${port}`;
     workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     sdkMetrics = `http://127.0.0.1:${sdkPort}/metrics`;
-    api = asCompose('api', { ...traces, PORT: String(port) });
+    api = asCompose('api', { ...traces, PORT: String(port), PHOTO_DIR: path.join(dir, 'photos') });
     worker = asCompose('worker', { ...traces, WORKER_METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${sdkPort}` });
     worker.start();
     api.start();
@@ -265,6 +294,33 @@ describe("the API and worker run with compose's command and environment", () => 
     const traceIds = new Set(spans.filter(([service, , name]) => service === 'hotline-api' && name.startsWith('StartWorkflow')).map(([, id]) => id));
     const stepLines = output.worker!.map(json).filter((l) => l?.msg === 'ticket step recorded');
     expect(stepLines.some((l) => traceIds.has(l!.traceId))).toBe(true);
+  });
+
+  it("name an action's request id on its API line and on the worker's lines of what it caused: the workflow's steps and their activities", async () => {
+    const admin = { authorization: `Bearer ${SECRETS.ADMIN_API_KEY}`, 'content-type': 'application/json' };
+    const key = await fetch(`${apiUrl}/v1/admin/api-keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'compose agent 2', role: 'agent' }) });
+    const agent = { authorization: `Bearer ${((await key.json()) as { key: string }).key}`, 'content-type': 'application/json' };
+    const created = await fetch(`${apiUrl}/v1/tickets`, { method: 'POST', headers: { ...agent, 'x-request-id': 'req-compose-create' }, body: JSON.stringify(NEW_TICKET_EXAMPLE) });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    await eventually('the ticket in triage', () => fetch(`${apiUrl}/v1/tickets/${id}`, { headers: agent }).then((r) => r.json() as Promise<{ status: string }>), (t) => t.status === 'triage');
+    const answer = { classification: NEW_TICKET_EXAMPLE.classification, disposition: { action: 'answer', answer: '已告知市民夜间施工须办理夜间施工许可，并可向市城市管理局举报。' } };
+    const triaged = await fetch(`${apiUrl}/v1/tickets/${id}/triage`, { method: 'POST', headers: { ...agent, 'x-request-id': 'req-compose-answer' }, body: JSON.stringify(answer) });
+    expect(triaged.status).toBe(200);
+
+    const linesOf = (name: string, requestId: string) => output[name]!.map(json).filter((l) => l?.requestId === requestId);
+    const steps = (requestId: string) => linesOf('worker', requestId).filter((l) => l!.ticketId === id).map((l) => `${l!.msg}: ${l!.step}`);
+    // the start: the workflow's step (its log, through the Temporal runtime) and the activity that wrote it
+    expect(await eventually('the worker lines of the creation', () => steps('req-compose-create'), (s) => s.includes('ticket step: received') && s.includes('ticket step recorded: received'))).not.toContain(
+      'ticket step recorded: answered',
+    );
+    // an update: its own request id, not the start's
+    const answered = await eventually('the worker lines of the answer', () => steps('req-compose-answer'), (s) => s.includes('ticket step: answered') && s.includes('ticket step recorded: answered'));
+    expect(answered).not.toContain('ticket step recorded: received');
+    for (const requestId of ['req-compose-create', 'req-compose-answer']) {
+      const request = await eventually(`the API's line of ${requestId}`, () => linesOf('api', requestId).filter((l) => l!.msg === 'request'), (l) => l.length > 0);
+      expect(request).toEqual([expect.objectContaining({ method: 'POST', requestId })]);
+    }
   });
 
   it('stop on SIGTERM with exit code 0, every line JSON and none above info', async () => {
