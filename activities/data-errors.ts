@@ -50,7 +50,7 @@ export function failingFastOnDataErrors<A extends Record<string, Activity>>(acti
 
 /** The ticket an activity's argument is about, for the log line. */
 function ticketIdOf(arg: unknown): string | undefined {
-  const a = arg as { ticketId?: unknown; event?: { ticketId?: unknown } } | undefined;
-  const id = a?.ticketId ?? a?.event?.ticketId;
+  const a = arg as { ticketId?: unknown; event?: { ticketId?: unknown }; snapshot?: { id?: unknown } } | undefined;
+  const id = a?.ticketId ?? a?.event?.ticketId ?? a?.snapshot?.id;
   return typeof id === 'string' ? id : undefined;
 }

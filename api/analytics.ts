@@ -13,7 +13,7 @@ import { DEFAULT_REPEAT_MIN, hotspotFindings, interviews, monthlyRanking, overvi
 import { findReport, listReports, reportNames } from '../db/reports';
 import { isoDaySchema, isoMonthSchema } from '../domain/calendar';
 import { hotspotBaseline, shanghaiDayRange } from '../domain/kpi';
-import { REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportIdSchema, reportRange } from '../domain/reports';
+import { REPORT_ID_PATTERN, REPORT_PERIODS, REPORT_WORKFLOW, reportDays, reportId, reportRange } from '../domain/reports';
 import {
   hotspotsView,
   interviewsView,
@@ -54,6 +54,8 @@ const dayRange = z
 const monthParam = isoMonthSchema;
 const levelParam = z.enum(['unit', 'county']).default('unit').describe('units (承办单位), or counties by region code');
 
+/** The id of a stored report, as `reportId` makes it. */
+const reportIdSchema = z.string().regex(REPORT_ID_PATTERN, 'must be a report id such as month-2026-03-01');
 const reportCursor = cursorCodec(z.object({ start: isoDaySchema, id: reportIdSchema }));
 
 export interface AnalyticsDeps {

@@ -6,7 +6,6 @@
  */
 import type { Period } from './kpi';
 import { addCalendarDays, shanghaiDay, startOfShanghaiDay } from './time';
-import { z } from './zod';
 
 export const REPORT_PERIODS = ['day', 'week', 'month', 'year'] as const;
 export type ReportPeriod = (typeof REPORT_PERIODS)[number];
@@ -14,10 +13,8 @@ export type ReportPeriod = (typeof REPORT_PERIODS)[number];
 /** The Temporal workflow type that generates one report (workflows/reports.ts). */
 export const REPORT_WORKFLOW = 'reportWorkflow';
 
-/** The id of a stored report, as `reportId` makes it. */
-export const reportIdSchema = z
-  .string()
-  .regex(new RegExp(`^(${REPORT_PERIODS.join('|')})-\\d{4}-\\d{2}-\\d{2}$`), 'must be a report id such as month-2026-03-01');
+/** A stored report's id as `reportId` makes it (the API's schema: api/analytics.ts). */
+export const REPORT_ID_PATTERN = new RegExp(`^(${REPORT_PERIODS.join('|')})-\\d{4}-\\d{2}-\\d{2}$`);
 
 /** `month-2026-03-01`: the id of the report of a period. */
 export function reportId(period: ReportPeriod, start: string): string {

@@ -53,6 +53,8 @@ export interface Config {
   temporalMetricsBindAddress?: string;
   /** port of a separate worker's /metrics (its domain counters); unset: none */
   workerMetricsPort?: number;
+  /** workflows kept in the worker's memory between their tasks; the others replay from their history */
+  workerMaxCachedWorkflows: number;
   /** key of the signature on report links; unset: a key of the process (links die with it) */
   reportLinkSecret?: string;
   reportLinkTtlSeconds: number;
@@ -92,9 +94,9 @@ export interface PlatformEndpoint {
 export type PlatformEndpoints = Partial<Record<ExternalPlatformName, PlatformEndpoint>>;
 
 /** The environment variables of each platform's endpoint: `<PREFIX>_URL` and `<PREFIX>_SECRETS`. */
-export const PLATFORM_ENV: Record<ExternalPlatformName, string> = {
-  provincial_platform: 'PROVINCIAL_PLATFORM',
-  national_platform: 'NATIONAL_PLATFORM',
+export const PLATFORM_ENV: Record<ExternalPlatformName, { url: string; secrets: string }> = {
+  provincial_platform: { url: 'PROVINCIAL_PLATFORM_URL', secrets: 'PROVINCIAL_PLATFORM_SECRETS' },
+  national_platform: { url: 'NATIONAL_PLATFORM_URL', secrets: 'NATIONAL_PLATFORM_SECRETS' },
 };
 
 /** Files of the client certificate, its key and the CA of Temporal's frontend (PEM). */
@@ -154,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalTls: temporalTls(env),
     temporalMetricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS || undefined,
     workerMetricsPort: env.WORKER_METRICS_PORT ? Number(env.WORKER_METRICS_PORT) : undefined,
+    // open tickets beyond it are evicted and replayed from their history when they next act: what
+    // bounds the worker's memory however many tickets are open (README → Platform benchmarks)
+    workerMaxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 500),
     reportLinkSecret: env.REPORT_LINK_SECRET || undefined,
     reportLinkTtlSeconds: Number(env.REPORT_LINK_TTL_SECONDS ?? 900),
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -178,9 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 export function platformEndpoints(env: NodeJS.ProcessEnv): PlatformEndpoints {
   const out: PlatformEndpoints = {};
-  for (const [platform, prefix] of Object.entries(PLATFORM_ENV) as [ExternalPlatformName, string][]) {
-    const url = env[`${prefix}_URL`]?.trim();
-    const secrets = (env[`${prefix}_SECRETS`] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const [platform, names] of Object.entries(PLATFORM_ENV) as [ExternalPlatformName, { url: string; secrets: string }][]) {
+    const prefix = names.url.replace(/_URL$/, '');
+    const url = env[names.url]?.trim();
+    const secrets = (env[names.secrets] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (!url) {
       if (secrets.length > 0) throw new Error(`${prefix}_SECRETS is set without ${prefix}_URL`);
       continue;

@@ -139,6 +139,7 @@ export async function runWorker(
   const { worker, connection } = await createTicketWorker({
     ...access,
     taskQueue: config.taskQueue,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
     deps: { database, logger, secretBox, webhookDelivery: config.webhookDelivery, platforms: config.platforms },
   });
   const client = await connectClient(access);

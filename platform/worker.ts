@@ -26,6 +26,8 @@ export async function createTicketWorker(opts: TemporalAccess & {
   deps: ActivityDeps;
   /** a prebuilt workflow bundle (tests build it once); else the workflows are bundled at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** how many workflows stay in memory between their tasks (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default by heap size when unset */
+  maxCachedWorkflows?: number;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   // trained before the worker takes tasks: the first intake must not spend its timeout on it
   starterModel();
@@ -35,6 +37,7 @@ export async function createTicketWorker(opts: TemporalAccess & {
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     activities: createActivities(opts.deps),
     // a payload the worker cannot open becomes a value the workflow refuses, never a failed workflow task
     dataConverter: dataConverter(opts.sealing, 'mark'),

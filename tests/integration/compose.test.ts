@@ -59,7 +59,10 @@ const { services } = compose(SECRETS);
 
 /** The variables platform/config.ts reads. */
 const configSource = fs.readFileSync(path.join(REPO, 'platform/config.ts'), 'utf8');
-const configVariables = new Set([...configSource.matchAll(/env\.([A-Z][A-Z0-9_]*)|required\('([A-Z][A-Z0-9_]*)'\)/g)].map((m) => (m[1] ?? m[2])!));
+// read as env.X, required('X'), or named in a table of variables (PLATFORM_ENV: { url: 'X_URL', … })
+const configVariables = new Set(
+  [...configSource.matchAll(/env\.([A-Z][A-Z0-9_]*)|required\('([A-Z][A-Z0-9_]*)'\)|(?:url|secrets): '([A-Z][A-Z0-9_]*)'/g)].map((m) => (m[1] ?? m[2] ?? m[3])!),
+);
 
 /** Whether `.dockerignore` leaves a file out of the image: its patterns in order, the last match decides (`!` keeps). */
 function dockerIgnores(file: string): boolean {
@@ -282,16 +285,17 @@ describe("the API and worker run with compose's command and environment", () => 
     const trace = await eventually(
       'the spans of one trace from the API to the worker',
       () => {
-        const start = spans.find(([service, , name]) => service === 'hotline-api' && name.startsWith('StartWorkflow'));
+        // the create is one update-with-start; intake and the steps run as local activities
+        const start = spans.find(([service, , name]) => service === 'hotline-api' && name.startsWith('UpdateWithStartWorkflow'));
         const inTrace = spans.filter(([, traceId]) => traceId === start?.[1]);
         return inTrace.map(([service, , name]) => `${service} ${name}`);
       },
-      (names) => ['hotline-api POST', 'hotline-worker RunActivity:recordEvent', 'hotline-worker postgres: record ticket step'].every((n) => names.some((x) => x.startsWith(n))),
+      (names) => ['hotline-api POST', 'hotline-worker RunActivity:recordSteps', 'hotline-worker postgres: record ticket step'].every((n) => names.some((x) => x.startsWith(n))),
       { timeoutMs: 40_000, intervalMs: 500 },
     );
-    expect(trace).toEqual(expect.arrayContaining(['hotline-worker RunActivity:intake']));
+    expect(trace).toEqual(expect.arrayContaining(['hotline-worker RunActivity:admit']));
     // the worker's log lines of the ticket's steps carry the trace id of the request that created it
-    const traceIds = new Set(spans.filter(([service, , name]) => service === 'hotline-api' && name.startsWith('StartWorkflow')).map(([, id]) => id));
+    const traceIds = new Set(spans.filter(([service, , name]) => service === 'hotline-api' && name.startsWith('UpdateWithStartWorkflow')).map(([, id]) => id));
     const stepLines = output.worker!.map(json).filter((l) => l?.msg === 'ticket step recorded');
     expect(stepLines.some((l) => traceIds.has(l!.traceId))).toBe(true);
   });
