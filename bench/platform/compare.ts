@@ -14,7 +14,7 @@ export type Kind = 'intake' | 'lifecycle';
 const json = { 'content-type': 'application/json' };
 
 /** A ticket as an agent takes it on the phone and dispatches it at once (the measured intake). */
-function newTicket(context: Record<string, unknown>) {
+export function newTicket(context: Record<string, unknown>) {
   const n = ((context.n as number | undefined) ?? 0) + 1;
   context.n = n;
   // a different caller each time: the same phone would make every ticket a repeat of the last
