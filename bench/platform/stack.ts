@@ -55,6 +55,9 @@ export interface StackOptions {
   /** more environment for the project's API and worker, e.g. NODE_OPTIONS=--cpu-prof, a metrics address */
   apiEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
+  /** node options before the entrypoint, e.g. --cpu-prof (which NODE_OPTIONS may not carry) */
+  apiNodeArgs?: string[];
+  workerNodeArgs?: string[];
 }
 
 /** Starts everything and waits until the APIs answer; `log` says what it is doing. */
@@ -108,8 +111,8 @@ export async function startStack(log: (line: string) => void, opts: StackOptions
       RATE_LIMIT_PER_MINUTE: '10000000',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     };
-    const projectWorker = hotlineProcess('worker', dir, { ...env, ...opts.workerEnv });
-    const projectApi = hotlineProcess('api', dir, { ...env, ...opts.apiEnv, PORT: String(projectPort) });
+    const projectWorker = hotlineProcess('worker', dir, { ...env, ...opts.workerEnv }, opts.workerNodeArgs);
+    const projectApi = hotlineProcess('api', dir, { ...env, ...opts.apiEnv, PORT: String(projectPort) }, opts.apiNodeArgs);
     const barePort = await freePort();
     const bareEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bare-tickets' };
     const bareWorker = new Proc('bare-worker', process.execPath, ['--import', 'tsx', 'bench/bare/worker.ts'], {
