@@ -241,6 +241,7 @@ async function main() {
     for (const action of [...reads, ...actions]) {
       if (action === actions[1]) toProgress.push(...signed);
       const amount = action === actions[0] ? toSign.length : action === actions[1] ? toProgress.length : SAMPLE;
+      if (amount === 0) continue;
       const result = await runRound({ name: action.name, url: stack.project.url, processes: roots, actions: [action] }, { connections: SAMPLE_CONCURRENCY, amount });
       samples.push(result);
       const l = result.latency[action.name]!;
@@ -272,7 +273,10 @@ async function main() {
     log(`| idle CPU while open (ms over the settle) | ${Object.entries(idle).map(([k, v]) => `${k} ${f0(v)}`).join(', ')} |`);
     for (const name of ['worker', 'temporal', 'postgres', 'api']) {
       const [b, o, a] = [memoryBefore[name]!, memoryOpen[name]!, memoryAfter[name]!];
-      log(`| ${name} memory MiB: RSS empty → open → after samples (tree PSS open, ${o.processes} proc) | ${f0(b.treeRssMiB)} → ${f0(o.treeRssMiB)} → ${f0(a.treeRssMiB)} (${f0(o.treePssMiB)}) |`);
+      log(
+        `| ${name} memory MiB: RSS empty → open → after samples (${o.processes} processes; main process RSS, peak; tree PSS, open) | ` +
+          `${f0(b.treeRssMiB)} → ${f0(o.treeRssMiB)} → ${f0(a.treeRssMiB)} (${f0(o.rootRssMiB)}, peak ${f0(a.rootPeakRssMiB)}; PSS ${f0(o.treePssMiB)}) |`,
+      );
     }
     log(`| one intake's history events | ${history.total} (${history.ACTIVITY_TASK_SCHEDULED ?? 0} activities, ${history.WORKFLOW_TASK_COMPLETED ?? 0} workflow tasks, ${history.WORKFLOW_EXECUTION_UPDATE_ACCEPTED ?? 0} updates, ${history.TIMER_STARTED ?? 0} timers) |`);
     log(`| worker workflow cache | maxCachedWorkflows ${cache.maxCachedWorkflows}; in cache ${cache.stickyCacheSize ?? '?'}, forced evictions ${cache.stickyCacheForcedEvictions ?? '?'} |`);

@@ -99,7 +99,8 @@ export async function runRound(scenario: Scenario, opts: { connections: number; 
   const startedAt = performance.now();
   const result = await autocannon({
     url: scenario.url,
-    connections: opts.connections,
+    // autocannon refuses more connections than requests (a last top-up of a few tickets)
+    connections: opts.amount !== undefined ? Math.min(opts.connections, opts.amount) : opts.connections,
     ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.seconds! }),
     requests,
     // a slow answer is a result, not a failure: only a hang is cut off

@@ -64,6 +64,10 @@ function classify(frame: CallFrame): { group: string; file: string } {
   if (url === '') return { group: 'V8/native (program)', file: '' };
   if (url.startsWith('node:')) return { group: 'node core', file: url };
   const file = url.replace(/^file:\/\//, '');
+  // the worker's workflow bundle runs in a vm context as one file: workflows/ and what it imports
+  // (domain/, zod, …) with the SDK's workflow library; the top functions name the modules
+  if (/^workflow-bundle-/.test(path.basename(file))) return { group: 'workflow bundle (ours + imports + SDK lib)', file: 'workflow-bundle' };
+  if (/^evalmachine\./.test(file)) return { group: 'temporal sdk', file };
   const nm = file.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const rest = file.slice(nm + '/node_modules/'.length);
@@ -77,10 +81,6 @@ function classify(frame: CallFrame): { group: string; file: string } {
     if (/^domain\/classifier|^activities\/classif/.test(rel)) return { group: 'classifier/jieba', file: rel };
     return { group: `our code (${rel.split('/')[0]})`, file: rel };
   }
-  // the worker's workflow bundle runs in a vm context as one file: workflows/ and what it imports
-  // (domain/, zod, …) with the SDK's workflow library; the top functions name the modules
-  if (/^workflow-bundle-/.test(file)) return { group: 'workflow bundle (ours + imports + SDK lib)', file: 'workflow-bundle' };
-  if (/^evalmachine\./.test(file)) return { group: 'temporal sdk', file };
   return { group: 'other', file };
 }
 
