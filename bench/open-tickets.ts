@@ -279,7 +279,7 @@ async function main() {
       );
     }
     log(`| one intake's history events | ${history.total} (${history.ACTIVITY_TASK_SCHEDULED ?? 0} activities, ${history.WORKFLOW_TASK_COMPLETED ?? 0} workflow tasks, ${history.WORKFLOW_EXECUTION_UPDATE_ACCEPTED ?? 0} updates, ${history.TIMER_STARTED ?? 0} timers) |`);
-    log(`| worker workflow cache | maxCachedWorkflows ${cache.maxCachedWorkflows}; in cache ${cache.stickyCacheSize ?? '?'}, forced evictions ${cache.stickyCacheForcedEvictions ?? '?'} |`);
+    log(`| worker workflow cache | maxCachedWorkflows ${cache.maxCachedWorkflows}; in cache ${cache.stickyCacheSize ?? '?'}, forced evictions ${cache.stickyCacheForcedEvictions ?? 'none reported'} |`);
     for (const s of samples) {
       const l = latency[s.scenario]!;
       log(`| ${s.scenario} p50 / p99 ms (n=${l.count}) | ${f1(l.p50)} / ${f1(l.p99)} |`);
