@@ -3,6 +3,7 @@
  * same four updates (each one INSERT), on the same Temporal dev server in the same run.
  *
  *   npm run bench:lifecycle                 3 rounds × 40 s per side, 8 connections
+ *   npm run bench:lifecycle -- --profile    the same, the API and worker under --cpu-prof: self time by package
  */
 import { compare } from './platform/compare';
 

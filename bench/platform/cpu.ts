@@ -57,6 +57,23 @@ export function cpuMillis(roots: Record<string, number | undefined>): Record<str
   return out;
 }
 
+/** The pids of a process and everything below it, read at one instant. */
+export function processTree(root: number | undefined): number[] {
+  if (root === undefined) return [];
+  const stats = allStats();
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  if (!stats.some((s) => s.pid === root)) return [];
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop()!;
+    out.push(pid);
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
 export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
 }

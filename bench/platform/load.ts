@@ -3,6 +3,7 @@
  * intake, create → sign → reply → callback for a life) from N connections for D seconds, each
  * connection going through the sequence again and again; meanwhile the CPU of each process is read.
  */
+import crypto from 'node:crypto';
 import autocannon from 'autocannon';
 import { cpuDelta, cpuMillis } from './cpu';
 
@@ -15,6 +16,13 @@ export interface Action {
   body?(context: Record<string, unknown>): unknown;
   /** keeps what later actions need (e.g. the new ticket's id) from a 2xx answer */
   keep?(body: any, context: Record<string, unknown>): void;
+  /**
+   * Sent with an Idempotency-Key, and on a 503 (Temporal's deadline passed, or the API shed the
+   * request) or a 409 (the first attempt still holds the key) sent again as it was, key included,
+   * as a client following the API's Retry-After would (without its pause: the load is the point).
+   * The refused attempts are counted in `failures`; a ticket counts once, when it gets its 2xx.
+   */
+  retry?: boolean;
 }
 
 export interface Scenario {
@@ -40,12 +48,17 @@ export interface RoundResult {
   cpu: Record<string, number>;
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function runRound(scenario: Scenario, opts: { connections: number; seconds: number }): Promise<RoundResult> {
+/**
+ * Runs for `seconds`, or until `amount` requests have been answered (then the sequence should be
+ * one action long, e.g. bench/open-tickets.ts's N creates or its fixed sample of reads).
+ */
+export async function runRound(scenario: Scenario, opts: { connections: number; seconds?: number; amount?: number }): Promise<RoundResult> {
+  if ((opts.seconds === undefined) === (opts.amount === undefined)) throw new Error('runRound: give seconds or amount, not both');
   const samples: Record<string, number[]> = Object.fromEntries(scenario.actions.map((a) => [a.name, []]));
   const failures: Record<string, number> = {};
   const last = scenario.actions[scenario.actions.length - 1]!;
@@ -55,16 +68,22 @@ export async function runRound(scenario: Scenario, opts: { connections: number; 
     setupRequest: (req: autocannon.Request, ctx: object) => {
       const context = ctx as Record<string, unknown>;
       context[`t:${action.name}`] = performance.now();
-      return {
-        ...req,
+      const again = context[`retry:${action.name}`] as autocannon.Request | undefined;
+      if (again) return { ...req, ...again };
+      const request = {
         method: action.method,
         path: action.path(context),
-        headers: action.headers,
+        headers: action.retry ? { ...action.headers, 'idempotency-key': crypto.randomUUID() } : action.headers,
         body: action.body ? JSON.stringify(action.body(context)) : undefined,
       };
+      if (action.retry) context[`sent:${action.name}`] = request;
+      return { ...req, ...request };
     },
     onResponse: (status: number, body: string, ctx: object) => {
       const context = ctx as Record<string, unknown>;
+      if (action.retry) {
+        context[`retry:${action.name}`] = status === 503 || status === 409 ? context[`sent:${action.name}`] : undefined;
+      }
       if (status >= 200 && status < 300) {
         samples[action.name]!.push(performance.now() - (context[`t:${action.name}`] as number));
         if (action === last) tickets += 1;
@@ -80,8 +99,9 @@ export async function runRound(scenario: Scenario, opts: { connections: number; 
   const startedAt = performance.now();
   const result = await autocannon({
     url: scenario.url,
-    connections: opts.connections,
-    duration: opts.seconds,
+    // autocannon refuses more connections than requests (a last top-up of a few tickets)
+    connections: opts.amount !== undefined ? Math.min(opts.connections, opts.amount) : opts.connections,
+    ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.seconds! }),
     requests,
     // a slow answer is a result, not a failure: only a hang is cut off
     timeout: 60,

@@ -35,9 +35,13 @@ export interface StackSide {
 export interface Stack {
   dir: string;
   project: StackSide & { adminKey: string; agentKey: string; unitKey: string; unitId: string };
+  /** absent when started with `bare: false` */
   bare: StackSide;
   /** shared by both sides */
   temporal: Proc;
+  temporalAddress: string;
+  /** the project's database (bench/open-tickets.ts reads it to check what the API answered) */
+  databaseUrl: string;
   postgresPid(): number;
   stop(): Promise<void>;
 }
@@ -45,8 +49,20 @@ export interface Stack {
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const UNIT_ID = 'xx-water';
 
-/** Starts everything and waits until both APIs answer; `log` says what it is doing. */
-export async function startStack(log: (line: string) => void): Promise<Stack> {
+export interface StackOptions {
+  /** start the bare-Temporal side too (default true); bench/open-tickets.ts needs only the project */
+  bare?: boolean;
+  /** more environment for the project's API and worker, e.g. NODE_OPTIONS=--cpu-prof, a metrics address */
+  apiEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+  /** node options before the entrypoint, e.g. --cpu-prof (which NODE_OPTIONS may not carry) */
+  apiNodeArgs?: string[];
+  workerNodeArgs?: string[];
+}
+
+/** Starts everything and waits until the APIs answer; `log` says what it is doing. */
+export async function startStack(log: (line: string) => void, opts: StackOptions = {}): Promise<Stack> {
+  const withBare = opts.bare ?? true;
   const dir = tempDir('hotline-bench-');
   const cluster = new PostgresCluster(dir, await freePort());
   const started: Proc[] = [];
@@ -95,8 +111,8 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
       RATE_LIMIT_PER_MINUTE: '10000000',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     };
-    const projectWorker = hotlineProcess('worker', dir, env);
-    const projectApi = hotlineProcess('api', dir, { ...env, PORT: String(projectPort) });
+    const projectWorker = hotlineProcess('worker', dir, { ...env, ...opts.workerEnv }, opts.workerNodeArgs);
+    const projectApi = hotlineProcess('api', dir, { ...env, ...opts.apiEnv, PORT: String(projectPort) }, opts.apiNodeArgs);
     const barePort = await freePort();
     const bareEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bare-tickets' };
     const bareWorker = new Proc('bare-worker', process.execPath, ['--import', 'tsx', 'bench/bare/worker.ts'], {
@@ -109,15 +125,16 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
       env: { ...bareEnv, PORT: String(barePort) },
       logFile: path.join(dir, 'bare-api.log'),
     });
-    for (const p of [projectWorker, projectApi, bareWorker, bareApi]) {
+    for (const p of withBare ? [projectWorker, projectApi, bareWorker, bareApi] : [projectWorker, projectApi]) {
       p.start();
       started.push(p);
     }
     await Promise.all([
       projectWorker.waitForLine(logMessage('worker running'), 120_000),
       projectApi.waitForLine(logMessage('API listening'), 120_000),
-      bareWorker.waitForLine(logMessage('worker running'), 120_000),
-      bareApi.waitForLine(logMessage('API listening'), 120_000),
+      ...(withBare
+        ? [bareWorker.waitForLine(logMessage('worker running'), 120_000), bareApi.waitForLine(logMessage('API listening'), 120_000)]
+        : []),
     ]);
     const projectUrl = `http://127.0.0.1:${projectPort}`;
     const key = async (body: object) => {
@@ -131,13 +148,15 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
     };
     const agentKey = await key({ name: 'bench agent', role: 'agent' });
     const unitKey = await key({ name: 'bench unit', role: 'unit', unitId: UNIT_ID });
-    log(`project API ${projectUrl}, baseline API http://127.0.0.1:${barePort}`);
+    log(`project API ${projectUrl}` + (withBare ? `, baseline API http://127.0.0.1:${barePort}` : ''));
     const postmasterPid = () => Number(fs.readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     return {
       dir,
       project: { url: projectUrl, processes: [projectApi, projectWorker], adminKey: ADMIN_KEY, agentKey, unitKey, unitId: UNIT_ID },
       bare: { url: `http://127.0.0.1:${barePort}`, processes: [bareApi, bareWorker] },
       temporal,
+      temporalAddress,
+      databaseUrl,
       postgresPid: postmasterPid,
       stop,
     };

@@ -318,8 +318,8 @@ export async function temporalReady(address: string): Promise<boolean> {
 // The hotline's own processes
 
 /** bin/api.ts or bin/worker.ts as its own node process (node --import tsx: no wrapper process in between). */
-export function hotlineProcess(name: 'api' | 'worker', dir: string, env: Record<string, string>): Proc {
-  return new Proc(name, process.execPath, ['--import', 'tsx', `bin/${name}.ts`], {
+export function hotlineProcess(name: 'api' | 'worker', dir: string, env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  return new Proc(name, process.execPath, [...nodeArgs, '--import', 'tsx', `bin/${name}.ts`], {
     cwd: REPO,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
     logFile: path.join(dir, `${name}.log`),
