@@ -15,7 +15,7 @@ import {
   type OutOfScopeRule,
 } from './cues';
 import type { KnowledgeBaseEntry } from './knowledge-base';
-import { bestKnowledgeBaseEntry, type KnowledgeBaseMatch } from './match-knowledge-base';
+import { KB_MIN_SCORE, type KnowledgeBaseMatch, rankKnowledgeBase } from './match-knowledge-base';
 import { type CompiledModel, type Distribution, type ModelPrediction, predict } from './model';
 import { findRegion } from './region';
 import type { RegionGazetteer } from './regions';
@@ -30,6 +30,8 @@ export interface ClassifierData {
   model: CompiledModel;
   regions: RegionGazetteer;
   knowledgeBase: readonly KnowledgeBaseEntry[];
+  /** the least retrieval score (match-knowledge-base.ts) at which an entry answers; KB_MIN_SCORE unless a measurement sweeps it */
+  knowledgeBaseMinScore?: number;
 }
 
 export interface ClassifierInput {
@@ -58,9 +60,6 @@ export interface Proposal {
 }
 
 type Decision<T> = Scored<T> & { terms: string[] };
-
-/** A consultation is answered from the knowledge base when most of an entry's concepts match. */
-const CONSULTATION_KB_SCORE = 0.6;
 
 /** Words and marks of a question ("停水了，什么时候来水", "想问问…", a bare "？"): a help request that asks may be answered from the knowledge base. */
 const ASKS = /[?？吗]|请问|想问|问问|问一下|咨询|怎么|咋|如何|哪里|在哪|多少|能不能|可以不|需要啥|需要什么/;
@@ -146,14 +145,12 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
   const type = best(prediction.type, 'help') as Scored<TicketType>;
   const topic = classifyTopic(prediction);
   const category = classifyCategory(prediction, text.text, emergency);
-  const knowledgeBase = outOfScope.value ? null : bestKnowledgeBaseEntry(text, data.knowledgeBase);
-  // a consultation is answered from a close entry, a help request only when it asks exactly an
-  // entry's question; complaints, reports and the rest always go to a unit
+  // a consultation is answered from the best-ranked entry when it is close enough, a help request
+  // only when it also asks (想问问…, a bare ？); complaints, reports and the rest always go to a unit
   const asks = ASKS.test(text.text);
-  const answers =
-    knowledgeBase &&
-    ((type.value === 'consultation' && knowledgeBase.score >= CONSULTATION_KB_SCORE) ||
-      (type.value === 'help' && asks && knowledgeBase.score === 1));
+  const wantsAnswer = !outOfScope.value && (type.value === 'consultation' || (type.value === 'help' && asks));
+  const knowledgeBase = wantsAnswer ? rankKnowledgeBase(input.content, data.knowledgeBase)[0] : undefined;
+  const answers = knowledgeBase !== undefined && knowledgeBase.score >= (data.knowledgeBaseMinScore ?? KB_MIN_SCORE);
   return {
     modelVersion: data.model.version,
     type,
@@ -161,7 +158,7 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
     category: { value: category.value, confidence: category.confidence },
     regionCode: { value: region.value, confidence: region.confidence },
     outOfScope: { ...outOfScope, emergency },
-    ...(answers ? { knowledgeBase: { entryId: knowledgeBase.entryId, answer: knowledgeBase.answer, score: knowledgeBase.score } } : {}),
+    ...(answers && knowledgeBase ? { knowledgeBase: { entryId: knowledgeBase.entryId, answer: knowledgeBase.answer, score: knowledgeBase.score } } : {}),
     evidence: {
       type: [],
       topic: topic.terms,
