@@ -16,7 +16,7 @@ import {
 } from './cues';
 import type { KnowledgeBaseEntry } from './knowledge-base';
 import { KB_MIN_SCORE, type KnowledgeBaseMatch, rankKnowledgeBase } from './match-knowledge-base';
-import { type CompiledModel, type Distribution, type ModelPrediction, predict } from './model';
+import { type CompiledModel, type Distribution, evidenceFor, type ModelPrediction, predict } from './model';
 import { findRegion } from './region';
 import type { RegionGazetteer } from './regions';
 import { confidence, round2 } from './scoring';
@@ -74,10 +74,10 @@ function probability(distribution: Distribution, labels: readonly string[]): num
 }
 
 /** The middle topic the model is surest of, refined to its likeliest minor when the model knows minors under it. */
-function classifyTopic(prediction: ModelPrediction): Decision<string> {
+function classifyTopic(model: CompiledModel, prediction: ModelPrediction): Decision<string> {
   const middle = best(prediction.middle, OTHER_TOPIC.slice(0, 4));
   const minor = prediction.minor.ranked[0];
-  return { value: minor?.label ?? middle.value, confidence: middle.confidence, terms: [] };
+  return { value: minor?.label ?? middle.value, confidence: middle.confidence, terms: evidenceFor(model.fields.middle, prediction.tokens, middle.value) };
 }
 
 /**
@@ -143,7 +143,7 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
   const prediction = predict(data.model, input.content);
   const { emergency, terms: scopeTerms, ...outOfScope } = classifyScope(text, region.otherCity, prediction);
   const type = best(prediction.type, 'help') as Scored<TicketType>;
-  const topic = classifyTopic(prediction);
+  const topic = classifyTopic(data.model, prediction);
   const category = classifyCategory(prediction, text.text, emergency);
   // a consultation is answered from the best-ranked entry when it is close enough, a help request
   // only when it also asks (想问问…, a bare ？); complaints, reports and the rest always go to a unit
@@ -160,7 +160,7 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
     outOfScope: { ...outOfScope, emergency },
     ...(answers && knowledgeBase ? { knowledgeBase: { entryId: knowledgeBase.entryId, answer: knowledgeBase.answer, score: knowledgeBase.score } } : {}),
     evidence: {
-      type: [],
+      type: evidenceFor(data.model.fields.type, prediction.tokens, type.value),
       topic: topic.terms,
       category: category.terms,
       region: region.terms,
