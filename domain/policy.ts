@@ -130,7 +130,7 @@ export const DEFAULT_POLICY: Policy = {
   returnWindow: workingDays(2),
   extensionMax: workingDays(10),
   triage: { amount: 30, unit: 'minutes' },
-  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { topic: 0.97, category: 0.97 } },
+  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { topic: 0.95, category: 0.97 } },
   repeatWindow: { amount: 720, unit: 'hours' },
   repeatDistanceMeters: 50,
   kpi: {

@@ -144,10 +144,13 @@ function indexFor(entries: readonly KnowledgeBaseEntry[]): KnowledgeBaseIndex {
   return cached.index;
 }
 
+/** A question the knowledge base answers is short; of a long letter only its head is compared (and it would score low anyway). */
+export const KB_QUERY_LIMIT = 500;
+
 /** Every entry sharing a token with the question, best first. */
 export function rankKnowledgeBase(content: string, entries: readonly KnowledgeBaseEntry[] | KnowledgeBaseIndex): RankedEntry[] {
   const index = 'idf' in entries ? entries : indexFor(entries);
-  const query = queryOf(content);
+  const query = queryOf(content.slice(0, KB_QUERY_LIMIT));
   const ranked: RankedEntry[] = [];
   for (const doc of index.entries) {
     const raw = bm25(index, doc, query);
