@@ -38,6 +38,10 @@ console.log(`false rejections       ${percent(report.outOfScope.falseRejections)
 const gates = gatesFor(trained.model, DEFAULT_POLICY.autoDispatch);
 console.log(`\nauto-dispatch (policy minPrecision ${JSON.stringify(DEFAULT_POLICY.autoDispatch.minPrecision)}; gates ${JSON.stringify(gates)})`);
 console.log(`  share ${percent(report.autoDispatch.share)} (${report.autoDispatch.cases}), right in category and unit ${percent(report.autoDispatch.precision)}`);
+// the stricter topic gate a city may choose (README: the auto-dispatch gate), for comparison
+const stricter = { ...DEFAULT_POLICY.autoDispatch, minPrecision: { ...DEFAULT_POLICY.autoDispatch.minPrecision, topic: 0.97 } };
+const strict = evaluate(set, data, { policy: stricter, rules: DEMO_ROUTING_RULES }).autoDispatch;
+console.log(`  with minPrecision.topic 0.97 (gates ${JSON.stringify(gatesFor(trained.model, stricter))}): share ${percent(strict.share)} (${strict.cases}), right ${percent(strict.precision)}`);
 
 const printCalibration = (field: string, c: Calibration) => {
   console.log(`\ncalibration ${field}: ECE ${c.ece.toFixed(3)}`);

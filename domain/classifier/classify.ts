@@ -1,9 +1,11 @@
 /**
  * The classifier: proposes a ticket's type, topic, urgency category, district and whether the
- * hotline accepts it at all, plus a knowledge-base answer when one fits. Rule-based and
- * deterministic: every decision is a sum of weighted cue words (listed in `evidence`), so an
- * agent can see why, and a city can change the data without touching this code. The agent
- * confirms or corrects the proposal.
+ * hotline accepts it at all, plus a knowledge-base answer when one fits. Type, topic and
+ * category come from the learned model (model.ts), raised by the urgency rules; out of scope by
+ * the cue tables, the gazetteer and the model; the answer by ranked retrieval
+ * (match-knowledge-base.ts). `evidence` lists what each decision rests on — for type and topic
+ * the tokens that weigh most for the chosen label — so an agent can see why. The agent confirms
+ * or corrects the proposal.
  */
 import type { Category, TicketType } from '../ticket';
 import {
