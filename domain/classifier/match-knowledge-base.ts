@@ -10,8 +10,8 @@
  *  - the entry's side: its BM25 for the question over its BM25 for its own question (what a
  *    citizen asking exactly that would get), capped at 1;
  *  - the question's side: the idf-weighted share of the question's tokens the entry has (a token
- *    no entry has weighs as the rarest), so a long story that merely mentions "社保卡" is no match.
- * "社保卡丢了，想问问咋挂失补办" scores 1 on "社保卡丢了怎么办"; "社保卡里的钱被扣了" shares only
+ *    no entry has weighs half the rarest one's idf), so a long story that merely mentions "社保卡" is no match.
+ * "社保卡丢了，想问问咋挂失补办" scores 0.92 on "社保卡丢了怎么办？"; "社保卡里的钱被扣了" shares only
  * "社保卡" and scores low. Whether a match is close enough to answer from is the caller's
  * decision (classify.ts, with the threshold measured by bench/tune-knowledge-base.ts).
  */
@@ -40,7 +40,8 @@ const B = 0.75;
 /**
  * A question's token no entry has (a place name, the citizen's own story) weighs this share of
  * the rarest entry token's idf on the question's side: enough that a long story mentioning a
- * subject is no match, not so much that "户口从郑州迁到新乡" misses the entry on 户口迁移.
+ * subject is no match, not so much that every place name in a question sinks it (with 1,
+ * "户口从郑州迁到新乡需要什么手续" scored 0.31 on the entry on 户口迁移, with 0.5 0.38: still short).
  * Chosen with the threshold on kb-tuning.jsonl (0.3–1 tried; 0.5 found the most at ≤ 5 % false answers).
  */
 const UNKNOWN_TOKEN_WEIGHT = 0.5;
