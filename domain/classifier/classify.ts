@@ -63,8 +63,12 @@ export interface Proposal {
 
 type Decision<T> = Scored<T> & { terms: string[] };
 
-/** Words and marks of a question ("停水了，什么时候来水", "想问问…", a bare "？"): a help request that asks may be answered from the knowledge base. */
-const ASKS = /[?？吗]|请问|想问|问问|问一下|咨询|怎么|咋|如何|哪里|在哪|多少|能不能|可以不|需要啥|需要什么/;
+/**
+ * Words and marks of a question ("停水了，什么时候来水", "想问问…", "能提公积金不", a bare "？"):
+ * only a ticket that asks is answered from the knowledge base, whatever its type — the type
+ * model calls "高龄津贴三个月没发了" a consultation, but it asks nothing the entry answers.
+ */
+const ASKS = /[?？吗]|请问|想问|问问|问一下|咨询|怎么|咋|如何|哪|多少|能不能|可以不|需要啥|需要什么|什么时候|啥时候|(啥|什么)(材料|手续|证件)|几号|几点|几月|几天|几年|要不要|是否|能.{0,8}不$/;
 
 function best(distribution: Distribution, fallback: string): Scored<string> {
   const top = distribution.ranked[0];
@@ -147,10 +151,10 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
   const type = best(prediction.type, 'help') as Scored<TicketType>;
   const topic = classifyTopic(data.model, prediction);
   const category = classifyCategory(prediction, text.text, emergency);
-  // a consultation is answered from the best-ranked entry when it is close enough, a help request
-  // only when it also asks (想问问…, a bare ？); complaints, reports and the rest always go to a unit
+  // a consultation or help request that asks is answered from the best-ranked entry when it is
+  // close enough; complaints, reports and the rest always go to a unit
   const asks = ASKS.test(text.text);
-  const wantsAnswer = !outOfScope.value && (type.value === 'consultation' || (type.value === 'help' && asks));
+  const wantsAnswer = !outOfScope.value && (type.value === 'consultation' || type.value === 'help') && asks;
   const knowledgeBase = wantsAnswer ? rankKnowledgeBase(input.content, data.knowledgeBase)[0] : undefined;
   const answers = knowledgeBase !== undefined && knowledgeBase.score >= (data.knowledgeBaseMinScore ?? KB_MIN_SCORE);
   return {

@@ -172,11 +172,11 @@ export function rankKnowledgeBase(content: string, entries: readonly KnowledgeBa
 }
 
 /**
- * Below this relative score an entry shares too little with the question to be offered at all;
+ * Below this score an entry shares too little with the question to be offered at all;
  * chosen on data/classifier/kb-tuning.jsonl (bench/tune-knowledge-base.ts), never on the
  * evaluation queries.
  */
-export const KB_MIN_SCORE = 0.4;
+export const KB_MIN_SCORE = 0.3;
 
 /** The best-ranked entry, when it is close enough to be offered. */
 export function bestKnowledgeBaseEntry(content: string, entries: readonly KnowledgeBaseEntry[]): RankedEntry | null {
