@@ -1,9 +1,11 @@
 /**
  * The classifier: proposes a ticket's type, topic, urgency category, district and whether the
- * hotline accepts it at all, plus a knowledge-base answer when one fits. Rule-based and
- * deterministic: every decision is a sum of weighted cue words (listed in `evidence`), so an
- * agent can see why, and a city can change the data without touching this code. The agent
- * confirms or corrects the proposal.
+ * hotline accepts it at all, plus a knowledge-base answer when one fits. Type, topic and
+ * category come from the learned model (model.ts), raised by the urgency rules; out of scope by
+ * the cue tables, the gazetteer and the model; the answer by ranked retrieval
+ * (match-knowledge-base.ts). `evidence` lists what each decision rests on — for type and topic
+ * the tokens that weigh most for the chosen label — so an agent can see why. The agent confirms
+ * or corrects the proposal.
  */
 import type { Category, TicketType } from '../ticket';
 import {
@@ -15,8 +17,8 @@ import {
   type OutOfScopeRule,
 } from './cues';
 import type { KnowledgeBaseEntry } from './knowledge-base';
-import { bestKnowledgeBaseEntry, type KnowledgeBaseMatch } from './match-knowledge-base';
-import { type CompiledModel, type Distribution, type ModelPrediction, predict } from './model';
+import { KB_MIN_SCORE, type KnowledgeBaseMatch, rankKnowledgeBase } from './match-knowledge-base';
+import { type CompiledModel, type Distribution, evidenceFor, type ModelPrediction, predict } from './model';
 import { findRegion } from './region';
 import type { RegionGazetteer } from './regions';
 import { confidence, round2 } from './scoring';
@@ -30,6 +32,8 @@ export interface ClassifierData {
   model: CompiledModel;
   regions: RegionGazetteer;
   knowledgeBase: readonly KnowledgeBaseEntry[];
+  /** the least retrieval score (match-knowledge-base.ts) at which an entry answers; KB_MIN_SCORE unless a measurement sweeps it */
+  knowledgeBaseMinScore?: number;
 }
 
 export interface ClassifierInput {
@@ -59,11 +63,12 @@ export interface Proposal {
 
 type Decision<T> = Scored<T> & { terms: string[] };
 
-/** A consultation is answered from the knowledge base when most of an entry's concepts match. */
-const CONSULTATION_KB_SCORE = 0.6;
-
-/** Words and marks of a question ("停水了，什么时候来水", "想问问…", a bare "？"): a help request that asks may be answered from the knowledge base. */
-const ASKS = /[?？吗]|请问|想问|问问|问一下|咨询|怎么|咋|如何|哪里|在哪|多少|能不能|可以不|需要啥|需要什么/;
+/**
+ * Words and marks of a question ("停水了，什么时候来水", "想问问…", "能提公积金不", a bare "？"):
+ * only a ticket that asks is answered from the knowledge base, whatever its type — the type
+ * model calls "高龄津贴三个月没发了" a consultation, but it asks nothing the entry answers.
+ */
+const ASKS = /[?？吗]|请问|想问|问问|问一下|咨询|怎么|咋|如何|哪|多少|能不能|可以不|需要啥|需要什么|什么时候|啥时候|(啥|什么)(材料|手续|证件)|几号|几点|几月|几天|几年|要不要|是否|能.{0,8}不$/;
 
 function best(distribution: Distribution, fallback: string): Scored<string> {
   const top = distribution.ranked[0];
@@ -75,10 +80,10 @@ function probability(distribution: Distribution, labels: readonly string[]): num
 }
 
 /** The middle topic the model is surest of, refined to its likeliest minor when the model knows minors under it. */
-function classifyTopic(prediction: ModelPrediction): Decision<string> {
+function classifyTopic(model: CompiledModel, prediction: ModelPrediction): Decision<string> {
   const middle = best(prediction.middle, OTHER_TOPIC.slice(0, 4));
   const minor = prediction.minor.ranked[0];
-  return { value: minor?.label ?? middle.value, confidence: middle.confidence, terms: [] };
+  return { value: minor?.label ?? middle.value, confidence: middle.confidence, terms: evidenceFor(model.fields.middle, prediction.tokens, middle.value) };
 }
 
 /**
@@ -144,16 +149,14 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
   const prediction = predict(data.model, input.content);
   const { emergency, terms: scopeTerms, ...outOfScope } = classifyScope(text, region.otherCity, prediction);
   const type = best(prediction.type, 'help') as Scored<TicketType>;
-  const topic = classifyTopic(prediction);
+  const topic = classifyTopic(data.model, prediction);
   const category = classifyCategory(prediction, text.text, emergency);
-  const knowledgeBase = outOfScope.value ? null : bestKnowledgeBaseEntry(text, data.knowledgeBase);
-  // a consultation is answered from a close entry, a help request only when it asks exactly an
-  // entry's question; complaints, reports and the rest always go to a unit
+  // a consultation or help request that asks is answered from the best-ranked entry when it is
+  // close enough; complaints, reports and the rest always go to a unit
   const asks = ASKS.test(text.text);
-  const answers =
-    knowledgeBase &&
-    ((type.value === 'consultation' && knowledgeBase.score >= CONSULTATION_KB_SCORE) ||
-      (type.value === 'help' && asks && knowledgeBase.score === 1));
+  const wantsAnswer = !outOfScope.value && (type.value === 'consultation' || type.value === 'help') && asks;
+  const knowledgeBase = wantsAnswer ? rankKnowledgeBase(input.content, data.knowledgeBase)[0] : undefined;
+  const answers = knowledgeBase !== undefined && knowledgeBase.score >= (data.knowledgeBaseMinScore ?? KB_MIN_SCORE);
   return {
     modelVersion: data.model.version,
     type,
@@ -161,9 +164,9 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
     category: { value: category.value, confidence: category.confidence },
     regionCode: { value: region.value, confidence: region.confidence },
     outOfScope: { ...outOfScope, emergency },
-    ...(answers ? { knowledgeBase: { entryId: knowledgeBase.entryId, answer: knowledgeBase.answer, score: knowledgeBase.score } } : {}),
+    ...(answers && knowledgeBase ? { knowledgeBase: { entryId: knowledgeBase.entryId, answer: knowledgeBase.answer, score: knowledgeBase.score } } : {}),
     evidence: {
-      type: [],
+      type: evidenceFor(data.model.fields.type, prediction.tokens, type.value),
       topic: topic.terms,
       category: category.terms,
       region: region.terms,

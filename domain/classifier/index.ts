@@ -4,7 +4,7 @@ export { classify, type ClassifierData, type ClassifierInput, type Proposal, typ
 export { DEFAULT_CLASSIFIER_BASE } from './data';
 export { parseCorpus } from './corpus';
 export type { OutOfScopeKind } from './cues';
-export { matchKnowledgeBase, type KnowledgeBaseMatch } from './match-knowledge-base';
+export { matchKnowledgeBase, rankKnowledgeBase, type KnowledgeBaseMatch } from './match-knowledge-base';
 export { DEMO_KNOWLEDGE_BASE, type KnowledgeBaseEntry } from './knowledge-base';
 export { route, regionLineage, type Route, type RoutingRule, type RoutingUnit } from './route';
 export { DEMO_ROUTING_RULES } from './routing-rules';
