@@ -73,7 +73,10 @@ export async function runRound(scenario: Scenario, opts: { connections: number; 
       const request = {
         method: action.method,
         path: action.path(context),
-        headers: action.retry ? { ...action.headers, 'idempotency-key': crypto.randomUUID() } : action.headers,
+        // a copy every time: autocannon writes the body's Content-Length into the headers object it
+        // is given, and actions sharing one (sign without a body, reply with one) would carry it over,
+        // leaving the server waiting for a body that never comes
+        headers: { ...action.headers, ...(action.retry ? { 'idempotency-key': crypto.randomUUID() } : {}) },
         body: action.body ? JSON.stringify(action.body(context)) : undefined,
       };
       if (action.retry) context[`sent:${action.name}`] = request;
