@@ -5,6 +5,7 @@
  * endpoint's own `examples` (api/route.ts) take precedence. tests/unit/api/openapi.test.ts checks
  * that every operation has them and that each validates against the schema it illustrates.
  */
+import { DEFAULT_POLICY } from '../domain/policy';
 import { NEW_TICKET_EXAMPLE, TRIAGE_EXAMPLE } from './tickets';
 
 export interface OperationExamples {
@@ -222,7 +223,7 @@ const ranked = (id: string, name: string, tickets: number, score: number, rank: 
   rank,
   rankFromBottom,
 });
-const weights = { signOff: 0.1, onTime: 0.5, satisfaction: 0.4, returns: 0.05, rehandles: 0.05 };
+const weights = DEFAULT_POLICY.kpi.ranking.weights;
 const unitRanking = {
   level: 'unit',
   period: NOVEMBER,
@@ -363,26 +364,8 @@ const importLine = {
   closedAt: '2019-11-06T02:00:00.000Z',
 };
 
-const policy = {
-  categories: {
-    A: { signOff: { amount: 30, unit: 'minutes' }, handling: { amount: 2, unit: 'hours' }, nearDue: { amount: 24, unit: 'minutes' } },
-    B: { signOff: { amount: 1, unit: 'hours' }, handling: { amount: 24, unit: 'hours' }, nearDue: { amount: 288, unit: 'minutes' } },
-    C: { signOff: { amount: 1, unit: 'workingDays' }, handling: { amount: 5, unit: 'workingDays' }, nearDue: { amount: 1, unit: 'workingDays' } },
-    D: { signOff: { amount: 1, unit: 'workingDays' }, handling: { amount: 15, unit: 'workingDays' }, nearDue: { amount: 1, unit: 'workingDays' } },
-  },
-  callback: { amount: 2, unit: 'workingDays' },
-  returnWindow: { amount: 2, unit: 'workingDays' },
-  extensionMax: { amount: 10, unit: 'workingDays' },
-  triage: { amount: 30, unit: 'minutes' },
-  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { topic: 0.95, category: 0.97 } },
-  repeatWindow: { amount: 720, unit: 'hours' },
-  repeatDistanceMeters: 50,
-  kpi: {
-    basicallySatisfiedWeight: 1,
-    ranking: { weights, groupThreshold: 10, listSize: 5, interviewBottom: 3, interviewMonths: 3 },
-    hotspots: { baselineDays: 28, zThreshold: 3, minCount: 5 },
-  },
-};
+/** The policy an installation starts with: the example of reading and replacing it. */
+const policy = DEFAULT_POLICY;
 const calendar = {
   packageYears: [2024, 2025, 2026],
   overrides: [
