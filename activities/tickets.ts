@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { ticketEvents, tickets } from '../db/schema';
-import { gridCell } from '../domain/geo';
+import { ticketRow } from '../db/tickets';
 import type { TicketState } from '../domain/lifecycle';
 import type { Actor } from '../domain/ticket';
 import type { Logger } from '../platform/logger';
@@ -102,71 +102,4 @@ export function countStep(event: TicketEvent, snapshot: TicketState): void {
       break;
     }
   }
-}
-
-function date(iso: string | undefined): Date | null {
-  return iso ? new Date(iso) : null;
-}
-
-/** What of a tickets row a workflow state projects: all but what only Postgres and the import set. */
-export type TicketProjection = Omit<typeof tickets.$inferSelect, 'imported' | 'updatedAt'>;
-
-/** The tickets row that mirrors a workflow state. */
-export function ticketRow(s: TicketState): TicketProjection {
-  return {
-    id: s.id,
-    channel: s.channel,
-    callerName: s.caller.name ?? null,
-    callerPhone: s.caller.phone ?? null,
-    content: s.content,
-    address: s.address ?? null,
-    regionCode: s.regionCode ?? null,
-    lat: s.location?.lat ?? null,
-    lng: s.location?.lng ?? null,
-    geoCell: s.location ? gridCell(s.location) : null,
-    mediaUrl: s.mediaUrl ?? null,
-    externalPlatform: s.externalRef?.platform ?? null,
-    externalId: s.externalRef?.id ?? null,
-    businessEnvironment: s.businessEnvironment,
-    type: s.classification?.type ?? null,
-    topic: s.classification?.topic ?? null,
-    category: s.classification?.category ?? null,
-    status: s.status,
-    unitId: s.unitId ?? null,
-    coUnitIds: s.coUnitIds,
-    receivedAt: new Date(s.receivedAt),
-    dispatchedAt: date(s.dispatchedAt),
-    signedAt: date(s.signedAt),
-    repliedAt: date(s.reply?.at),
-    closedAt: date(s.closedAt),
-    signBy: date(s.deadlines.signBy),
-    dueBy: date(s.deadlines.dueBy),
-    nearDueAt: date(s.deadlines.nearDueAt),
-    returnBy: date(s.deadlines.returnBy),
-    policyVersion: s.policyVersion ?? null,
-    callbackBy: date(s.deadlines.callbackBy),
-    nearDue: s.nearDue,
-    overdue: s.overdue,
-    escalated: s.escalated,
-    rehandleCount: s.rehandleCount,
-    urgeCount: s.urgeCount,
-    signOverdue: s.signOverdue,
-    callbackMissed: s.callbackMissed,
-    returnRequest: s.returnRequest ?? null,
-    returnCount: s.returnCount,
-    extension: s.extension ?? null,
-    mergedInto: s.mergedInto ?? null,
-    repeatOf: s.repeatOf,
-    proposal: s.proposal ?? null,
-    triageBy: date(s.triageBy),
-    replyResult: s.reply?.result ?? null,
-    replyText: s.reply?.reply ?? null,
-    replyOnTime: s.reply?.onTime ?? null,
-    satisfaction: s.satisfaction ?? null,
-    answer: s.answer ?? null,
-    rejectReason: s.rejection?.reason ?? null,
-    referral: s.rejection?.referral ?? null,
-    closeReason: s.closeReason ?? null,
-    lastEventSeq: s.lastEventSeq,
-  };
 }

@@ -9,11 +9,10 @@ import { z } from '../domain/zod';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { allocateTicketId, findByExternalRef, findTicket, hasEventOfUpdate, listTickets, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
+import { allocateTicketId, findByExternalRef, findTicket, hasEventOfUpdate, listTickets, rowOfState, ticketEventsOf, visibleToUnit, type TicketRow } from '../db/tickets';
 import { notificationsOfTicket } from '../db/notifications';
 import { instantSchema } from '../domain/calendar';
 import { ACTION_ACTORS, isOpen, type TicketAction, type TicketState } from '../domain/lifecycle';
-import { ticketRow } from '../activities/tickets';
 import {
   CATEGORIES,
   CHANNELS,
@@ -350,8 +349,19 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   };
 
   type Registration = () => void;
-  const tags = { triage: 'tickets', sign: 'unit actions', progress: 'unit actions', reply: 'unit actions', returnRequest: 'unit actions', extensionRequest: 'unit actions' } as const;
-  const tagOf = (action: TicketAction) => (action in tags ? tags[action as keyof typeof tags] : 'center actions');
+  /** The OpenAPI tag of an action, by who takes it (the lifecycle's table): the agent's triage, a unit's, the center's. */
+  const tagOf = (action: TicketAction) => (action === 'triage' ? 'tickets' : ACTION_ACTORS[action].roles.includes('unit') ? 'unit actions' : 'center actions');
+  /** What every action's endpoint declares alike: POST on the ticket, idempotent, answering the ticket. */
+  const actionEndpoint = (spec: { action: TicketAction; path: string; operationId: string; summary: string }) => ({
+    method: 'post' as const,
+    path: `/v1/tickets/:id/${spec.path}`,
+    operationId: spec.operationId,
+    tag: tagOf(spec.action),
+    summary: spec.summary,
+    roles: [...ACTION_ACTORS[spec.action].roles],
+    response: ticketView,
+    idempotent: true,
+  });
 
   /** An action whose body is the update's argument (with the actor added). */
   function withBody<S extends z.ZodType<object>>(spec: {
@@ -366,16 +376,9 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   }): Registration {
     return () =>
       api.endpoint({
-        method: 'post',
-        path: `/v1/tickets/:id/${spec.path}`,
-        operationId: spec.operationId,
-        tag: tagOf(spec.action),
-        summary: spec.summary,
-        roles: [...ACTION_ACTORS[spec.action].roles],
+        ...actionEndpoint(spec),
         body: spec.body,
         examples: spec.examples,
-        response: ticketView,
-        idempotent: true,
         handler: ({ params, body, res }) =>
           perform(spec.action, params.id!, res, async (key) => {
             await spec.check?.(body, params.id!);
@@ -388,14 +391,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   function withoutBody(spec: { action: TicketAction; path: string; operationId: string; summary: string; update: UpdateDefinition<TicketState, [Acting]> }): Registration {
     return () =>
       api.endpoint({
-        method: 'post',
-        path: `/v1/tickets/:id/${spec.path}`,
-        operationId: spec.operationId,
-        tag: tagOf(spec.action),
-        summary: spec.summary,
-        roles: [...ACTION_ACTORS[spec.action].roles],
-        response: ticketView,
-        idempotent: true,
+        ...actionEndpoint(spec),
         handler: ({ params, res }) => perform(spec.action, params.id!, res, (key) => act(params.id!, res.locals.principal, key, spec.update, {})),
       });
   }
@@ -497,10 +493,4 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   for (const register of actions) register();
 
   return { receiveTicket: async (body, res) => (await receive(body, res)).id };
-}
-
-/** The ticket's row as the workflow's state projects it (activities/tickets.ts writes the same). */
-function rowOfState(state: TicketState): TicketRow {
-  const now = new Date();
-  return { imported: false, updatedAt: now, ...ticketRow(state) };
 }

@@ -3,6 +3,8 @@ import { and, asc, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-o
 import type { Db } from './client';
 import { ticketEvents, ticketNumbers, tickets } from './schema';
 import { shanghaiDay } from '../domain/time';
+import { gridCell } from '../domain/geo';
+import type { TicketState } from '../domain/lifecycle';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type EventRow = typeof ticketEvents.$inferSelect;
@@ -114,4 +116,76 @@ function ofUnit(unitId: string): SQL | undefined {
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function date(iso: string | undefined): Date | null {
+  return iso ? new Date(iso) : null;
+}
+
+/** What of a tickets row a workflow state projects: all but what only Postgres and the import set. */
+export type TicketProjection = Omit<typeof tickets.$inferSelect, 'imported' | 'updatedAt'>;
+
+/** The tickets row that mirrors a workflow state. */
+export function ticketRow(s: TicketState): TicketProjection {
+  return {
+    id: s.id,
+    channel: s.channel,
+    callerName: s.caller.name ?? null,
+    callerPhone: s.caller.phone ?? null,
+    content: s.content,
+    address: s.address ?? null,
+    regionCode: s.regionCode ?? null,
+    lat: s.location?.lat ?? null,
+    lng: s.location?.lng ?? null,
+    geoCell: s.location ? gridCell(s.location) : null,
+    mediaUrl: s.mediaUrl ?? null,
+    externalPlatform: s.externalRef?.platform ?? null,
+    externalId: s.externalRef?.id ?? null,
+    businessEnvironment: s.businessEnvironment,
+    type: s.classification?.type ?? null,
+    topic: s.classification?.topic ?? null,
+    category: s.classification?.category ?? null,
+    status: s.status,
+    unitId: s.unitId ?? null,
+    coUnitIds: s.coUnitIds,
+    receivedAt: new Date(s.receivedAt),
+    dispatchedAt: date(s.dispatchedAt),
+    signedAt: date(s.signedAt),
+    repliedAt: date(s.reply?.at),
+    closedAt: date(s.closedAt),
+    signBy: date(s.deadlines.signBy),
+    dueBy: date(s.deadlines.dueBy),
+    nearDueAt: date(s.deadlines.nearDueAt),
+    returnBy: date(s.deadlines.returnBy),
+    policyVersion: s.policyVersion ?? null,
+    callbackBy: date(s.deadlines.callbackBy),
+    nearDue: s.nearDue,
+    overdue: s.overdue,
+    escalated: s.escalated,
+    rehandleCount: s.rehandleCount,
+    urgeCount: s.urgeCount,
+    signOverdue: s.signOverdue,
+    callbackMissed: s.callbackMissed,
+    returnRequest: s.returnRequest ?? null,
+    returnCount: s.returnCount,
+    extension: s.extension ?? null,
+    mergedInto: s.mergedInto ?? null,
+    repeatOf: s.repeatOf,
+    proposal: s.proposal ?? null,
+    triageBy: date(s.triageBy),
+    replyResult: s.reply?.result ?? null,
+    replyText: s.reply?.reply ?? null,
+    replyOnTime: s.reply?.onTime ?? null,
+    satisfaction: s.satisfaction ?? null,
+    answer: s.answer ?? null,
+    rejectReason: s.rejection?.reason ?? null,
+    referral: s.rejection?.referral ?? null,
+    closeReason: s.closeReason ?? null,
+    lastEventSeq: s.lastEventSeq,
+  };
+}
+
+/** The ticket's row as a workflow state projects it, as a read would return it (the API's answer to an action). */
+export function rowOfState(state: TicketState): TicketRow {
+  return { imported: false, updatedAt: new Date(), ...ticketRow(state) };
 }
