@@ -44,12 +44,7 @@ export async function proposeFor(
   db: Db,
   input: ProposalInput,
 ): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel; routeFor: (topic: string) => Route | null }> {
-  const [entries, rules, unitRows, model] = await Promise.all([
-    db.select().from(knowledgeBase),
-    db.select().from(routingRules),
-    db.select({ id: units.id }).from(units),
-    currentModel(db),
-  ]);
+  const [entries, { rules, unitRows }, model] = await Promise.all([db.select().from(knowledgeBase), routingTable(db), currentModel(db)]);
   const proposal = classify(input, { ...DEFAULT_CLASSIFIER_BASE, knowledgeBase: entries, model });
   const pointRegion = proposal.regionCode.value === null && input.location ? districtOfPoint(input.location) : null;
   // the nearest district seat is a rough guess near borders (domain/geo.ts), so not a sure one
@@ -59,9 +54,15 @@ export async function proposeFor(
   return { proposal, route: routeFor(proposal.topic.value), model, routeFor };
 }
 
+/** The routing table in force: its rules and the units that exist (a rule naming a gone unit routes nowhere). */
+async function routingTable(db: Db) {
+  const [rules, unitRows] = await Promise.all([db.select().from(routingRules), db.select({ id: units.id }).from(units)]);
+  return { rules, unitRows };
+}
+
 /** The route of a topic in a district, with the routing table in force. */
 export async function routeOf(db: Db, topic: string, regionCode: string | null): Promise<Route | null> {
-  const [rules, unitRows] = await Promise.all([db.select().from(routingRules), db.select({ id: units.id }).from(units)]);
+  const { rules, unitRows } = await routingTable(db);
   return route(topic, regionCode, rules, unitRows);
 }
 

@@ -95,7 +95,10 @@ export class Trail {
       // the state keeps the storable text, or every later step would be refused for it as well
       Object.assign(this.state, storable(this.state));
       try {
-        const marked = events.map((e) => (refused.includes(e) ? { ...storable(e), data: { ...storable(e.data), recordError: error } } : storable(e)));
+        const marked = events.map((e) => {
+          const stored = storable(e);
+          return refused.includes(e) ? { ...stored, data: { ...stored.data, recordError: error } } : stored;
+        });
         await this.store(marked, storable(snapshot));
       } catch (again) {
         const still = postgresRefusal(again);
