@@ -11,6 +11,7 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { nextYearCalendarNotice, type OperatorNotice } from '../db/policy';
+import { placeIndexOf } from '../db/repeats-by-place';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import type { SecretBox } from '../platform/secret-box';
@@ -153,15 +154,21 @@ export function createApp(deps: AppDeps): Express {
         () => [name, 'unavailable'] as const,
       );
     };
-    const [checks, warnings] = await Promise.all([Promise.all([
-      check('postgres', () => database.sql`select 1`),
-      check('temporal', () => temporal.withDeadline(Date.now() + READINESS_CHECK_MS, () => temporal.workflowService.getSystemInfo({}))),
-    ]), operatorNotices(database.db, now)]);
+    const [checks, warnings, placeIndex] = await Promise.all([
+      Promise.all([
+        check('postgres', () => database.sql`select 1`),
+        check('temporal', () => temporal.withDeadline(Date.now() + READINESS_CHECK_MS, () => temporal.workflowService.getSystemInfo({}))),
+      ]),
+      operatorNotices(database.db, now),
+      // chosen at start (cached); unknown while Postgres does not answer
+      beforeDeadline(placeIndexOf(db), Date.now() + READINESS_CHECK_MS, new Error('postgres did not answer')).catch(() => undefined),
+    ]);
     const ready = checks.every(([, s]) => s === 'ok');
     // a warning (e.g. next year's calendar not loaded) needs an operator but does not stop the service
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'unavailable',
       checks: Object.fromEntries(checks),
+      ...(placeIndex ? { repeatsByPlaceIndex: placeIndex } : {}),
       ...(warnings.length ? { warnings } : {}),
     });
   });

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parsePayloadKeys, type PayloadKey } from './payload-codec';
 import type { S3StoreConfig } from './storage';
+import type { PlaceIndexPreference } from '../db/repeats-by-place';
 
 export interface Config {
   port: number;
@@ -81,6 +82,8 @@ export interface Config {
   photoS3?: S3StoreConfig;
   /** where tickets from the provincial and national platforms are handed back (回传); an unset one is `no_webhook` */
   platforms: PlatformEndpoints;
+  /** the index of repeats by place: `auto` (PostGIS where installed, else the grid), `grid` or `postgis` (required) */
+  repeatsByPlaceIndex: PlaceIndexPreference;
 }
 
 /** The platforms that hand tickets over (domain/ticket.ts EXTERNAL_PLATFORMS). */
@@ -174,7 +177,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoFetchAllowHosts: (env.PHOTO_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     photoS3: env.PHOTO_STORE === 's3' ? s3Config(env) : undefined,
     platforms: platformEndpoints(env),
+    repeatsByPlaceIndex: placeIndexPreference(env.REPEATS_BY_PLACE_INDEX),
   };
+}
+
+const PLACE_INDEX_PREFERENCES: readonly PlaceIndexPreference[] = ['auto', 'postgis', 'grid'];
+
+/** REPEATS_BY_PLACE_INDEX, `auto` when unset; another value stops the start, naming the variable. */
+function placeIndexPreference(value: string | undefined): PlaceIndexPreference {
+  if (!value) return 'auto';
+  if (!(PLACE_INDEX_PREFERENCES as readonly string[]).includes(value)) {
+    throw new Error(`REPEATS_BY_PLACE_INDEX must be one of ${PLACE_INDEX_PREFERENCES.join(', ')}, not ${JSON.stringify(value)}`);
+  }
+  return value as PlaceIndexPreference;
 }
 
 /**

@@ -11,6 +11,7 @@ import { purgeIdempotencyRecords } from '../api/idempotency';
 import { connectDatabase, type Database } from '../db/client';
 import { markInterruptedImports } from '../db/import';
 import { migrateDatabase } from '../db/migrate';
+import { choosePlaceIndex } from '../db/repeats-by-place';
 import { seedTaxonomy } from '../db/seed';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -43,11 +44,19 @@ export function temporalAccess(config: Config, infra: Infra): TemporalAccess {
   };
 }
 
-/** Migrates the database (under an advisory lock) and opens a connection pool. */
-export async function openDatabase(url: string): Promise<Database> {
+/** Migrates the database (under an advisory lock), opens a connection pool and picks the index of repeats by place. */
+export async function openDatabase(url: string, config: Pick<Config, 'repeatsByPlaceIndex'>, logger: Logger): Promise<Database> {
   await migrateDatabase(url);
   const database = connectDatabase(url);
   await seedTaxonomy(database.db);
+  const placeIndex = await choosePlaceIndex(database.db, config.repeatsByPlaceIndex).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
+  logger.info(
+    { placeIndex, preference: config.repeatsByPlaceIndex },
+    placeIndex === 'postgis' ? 'repeats by place: PostGIS (ST_DWithin on tickets_geography_idx)' : 'repeats by place: the grid index (tickets_geo_cell_idx)',
+  );
   return database;
 }
 
@@ -69,7 +78,7 @@ export async function runApi(
 ): Promise<Running & { url: string }> {
   await assertPortsFree([{ port: config.port, what: 'the API', env: 'PORT' }]);
   const secretBox = webhookSecretBox(config);
-  const database = await openDatabase(infra.databaseUrl);
+  const database = await openDatabase(infra.databaseUrl, config, logger);
   const access = temporalAccess(config, infra);
   const temporal = await connectClient(access);
   await ensureSearchAttributes(temporal, config.temporalNamespace, logger);
@@ -134,7 +143,7 @@ export async function runWorker(
 ): Promise<Running & { done: Promise<void> }> {
   const secretBox = webhookSecretBox(config);
   if (config.legacyWebhookSecretSet) logger.warn('WEBHOOK_SECRET is no longer read: each unit has its own webhook secret (README → Notifications to units)');
-  const database = await openDatabase(infra.databaseUrl);
+  const database = await openDatabase(infra.databaseUrl, config, logger);
   const access = temporalAccess(config, infra);
   const { worker, connection } = await createTicketWorker({
     ...access,
