@@ -1,20 +1,32 @@
 /**
- * 反复多发 by place on the grid index and the exact distance (the path of every Postgres without
- * PostGIS, this machine's and the embedded default's): 49 m is a repeat, 51 m is not, nor another
- * middle topic, nor a report outside the window or closed; and through intake, two reports of one
+ * 反复多发 by place on both indexes, against real Postgres: the run's test database (migrated by a
+ * superuser on a server that offers PostGIS, so on the PostGIS path — CI installs
+ * postgresql-<major>-postgis-3, and the first test fails by name without it) and a database migrated
+ * by a role that may not create the extension (so on the grid, as the embedded default and plain
+ * Postgres are). The same tickets give the same repeats on both: 49 m is a repeat, 51 m is not, nor
+ * another middle topic, nor a report outside the window or closed, across grid-cell borders, and
+ * for random points against the distance computed in JS. Through intake, two reports of one
  * crossing spelled differently are linked, shown as a cluster in the queue and in the hot spots.
  */
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase, type Database, type Db } from '../../db/client';
+import { migrateDatabase } from '../../db/migrate';
 import { tickets } from '../../db/schema';
-import { repeatsByPlace } from '../../db/repeats-by-place';
-import { fromWgs84, gridCell, offsetMeters, type LatLng } from '../../domain/geo';
+import { placeClusters } from '../../db/analytics';
+import { choosePlaceIndex, placeIndexOf, postgisPlaceIndexInstalled, repeatsByPlace, repeatsByPlaceQuery, type PlaceIndex, type PlaceQuery } from '../../db/repeats-by-place';
+import { distanceMeters, fromWgs84, gridCell, offsetMeters, type LatLng } from '../../domain/geo';
+import { OPEN_STATUSES } from '../../domain/lifecycle';
 import { shanghaiDay } from '../../domain/time';
+import { withDatabase } from '../../platform/postgres';
 import { startSystem, type TestSystem } from '../setup/system';
 
 let sys: TestSystem;
 const run = crypto.randomUUID().slice(0, 8);
 const center: LatLng = { lat: 35.3, lng: 113.9 }; // a cell corner: the neighbours are in other cells
+/** far from the demo city's tickets, for the random reports and the hot spot */
+const away: LatLng = { lat: 35.71, lng: 114.71 };
 
 beforeAll(async () => {
   sys = await startSystem();
@@ -23,44 +35,171 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-async function place(name: string, p: LatLng, opts: { topic?: string; receivedAt?: Date; status?: string } = {}): Promise<string> {
-  const id = `place-${run}-${name}`;
-  await sys.database.db.insert(tickets).values({
+interface Fixture {
+  name: string;
+  point: LatLng;
+  topic?: string;
+  receivedAt?: Date;
+  status?: string;
+}
+
+async function insert(db: Db, f: Fixture): Promise<string> {
+  const id = `place-${run}-${f.name}`;
+  await db.insert(tickets).values({
     id,
     channel: 'app',
-    content: name,
-    status: opts.status ?? 'dispatched',
-    topic: opts.topic ?? '030102',
-    receivedAt: opts.receivedAt ?? new Date(),
-    lat: p.lat,
-    lng: p.lng,
-    geoCell: gridCell(p),
+    content: f.name,
+    status: f.status ?? 'dispatched',
+    topic: f.topic ?? '030102',
+    receivedAt: f.receivedAt ?? new Date(),
+    lat: f.point.lat,
+    lng: f.point.lng,
+    geoCell: gridCell(f.point),
   });
   return id;
 }
 
-describe('repeats by place', () => {
-  it('finds open reports of the same middle topic within the distance and the window, nearest first', async () => {
-    const near = await place('49m-north', offsetMeters(center, 49, 0));
-    const diagonal = await place('35m-south-west', offsetMeters(center, -25, -25), { topic: '030101' }); // same middle 0301
-    await place('51m-east', offsetMeters(center, 0, 51));
-    await place('other-topic', offsetMeters(center, 10, 0), { topic: '040101' });
-    await place('too-old', offsetMeters(center, 0, -10), { receivedAt: new Date(Date.now() - 40 * 86_400_000) });
-    await place('closed', offsetMeters(center, 5, 5), { status: 'closed' });
-    const found = await repeatsByPlace(sys.database.db, { point: center, topic: '030102', radiusMeters: 50, since: new Date(Date.now() - 30 * 86_400_000) });
-    const mine = found.filter((f) => f.id.startsWith(`place-${run}`));
-    expect(mine.map((f) => f.id)).toEqual([diagonal, near]);
-    expect(mine[0]!.distanceMeters).toBeCloseTo(35.4, 0);
-    expect(mine[1]!.distanceMeters).toBeCloseTo(49, 0);
+const DAY_MS = 86_400_000;
+const month = () => new Date(Date.now() - 30 * DAY_MS);
+
+/** Around a cell corner: the neighbours in every direction are in other cells. */
+const BORDER_FIXTURES = (): Fixture[] => [
+  { name: '49m-north', point: offsetMeters(center, 49, 0) },
+  { name: '35m-south-west', point: offsetMeters(center, -25, -25), topic: '030101' }, // same middle 0301
+  { name: '20m-east', point: offsetMeters(center, 0, 20) },
+  { name: '51m-east', point: offsetMeters(center, 0, 51) },
+  { name: '50.3m-west', point: offsetMeters(center, 0, -50.3) },
+  { name: 'other-topic', point: offsetMeters(center, 10, 0), topic: '040101' },
+  { name: 'too-old', point: offsetMeters(center, 0, -10), receivedAt: new Date(Date.now() - 40 * DAY_MS) },
+  { name: 'closed', point: offsetMeters(center, 5, 5), status: 'closed' },
+];
+
+/** A database migrated by a role that may not create extensions: the grid path, as without PostGIS. */
+async function gridOnlyDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  const adminUrl = withDatabase(inject('databaseUrl'), 'postgres');
+  const suffix = crypto.randomBytes(4).toString('hex');
+  const role = `hotline_no_superuser_${suffix}`;
+  const name = `hotline_grid_${suffix}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create role ${role} login nosuperuser nocreatedb nocreaterole`);
+  await admin.unsafe(`create database ${name} owner ${role}`);
+  const url = new URL(withDatabase(adminUrl, name));
+  url.username = role;
+  url.password = '';
+  await migrateDatabase(url.toString());
+  const database = connectDatabase(url.toString(), { max: 2 });
+  return {
+    database,
+    async drop() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.unsafe(`drop role if exists ${role}`);
+      await admin.end();
+    },
+  };
+}
+
+/** A small seeded generator, so a failing random case is the same on the next run. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('repeats by place on PostGIS and on the grid', () => {
+  let grid: Awaited<ReturnType<typeof gridOnlyDatabase>>;
+  beforeAll(async () => {
+    grid = await gridOnlyDatabase();
+  });
+  afterAll(async () => {
+    await grid?.drop();
+  });
+  const mine = (rows: { id: string; distanceMeters: number }[]) => rows.filter((r) => r.id.startsWith(`place-${run}`));
+
+  it('the test server offers PostGIS: migration 0009 installed it and its index, and the lookup uses it', async () => {
+    const [offered] = await sys.database.sql`select count(*)::int as n from pg_available_extensions where name = 'postgis'`;
+    expect(offered!.n, 'PostGIS is not available on this Postgres server: install postgresql-<major>-postgis-3 (.ci/run does)').toBe(1);
+    expect(await postgisPlaceIndexInstalled(sys.database.db)).toBe(true);
+    expect(await placeIndexOf(sys.database.db)).toBe('postgis');
+    expect((await sys.call('GET', '/readyz')).body).toMatchObject({ status: 'ready', repeatsByPlaceIndex: 'postgis' });
   });
 
-  it('can use the grid index for its cells and window', async () => {
+  it('a role that may not create the extension still migrates, on the grid', async () => {
+    const [ext] = await grid.database.sql`select count(*)::int as n from pg_extension where extname = 'postgis'`;
+    expect(ext!.n).toBe(0);
+    expect(await postgisPlaceIndexInstalled(grid.database.db)).toBe(false);
+    expect(await choosePlaceIndex(grid.database.db, 'auto')).toBe('grid');
+    await expect(choosePlaceIndex(grid.database.db, 'postgis')).rejects.toThrow(/REPEATS_BY_PLACE_INDEX=postgis/);
+  });
+
+  it('finds open reports of the same middle topic within the distance and the window, nearest first, the same on both paths', async () => {
+    const fixtures = BORDER_FIXTURES();
+    expect(new Set(fixtures.map((f) => gridCell(f.point))).size, 'the fixtures straddle cell borders').toBeGreaterThan(1);
+    for (const f of fixtures) await Promise.all([insert(sys.database.db, f), insert(grid.database.db, f)]);
+    const q: PlaceQuery = { point: center, topic: '030102', radiusMeters: 50, since: month(), limit: 50 };
+    const onPostgis = mine(await repeatsByPlace(sys.database.db, q, 'postgis'));
+    const onGrid = mine(await repeatsByPlace(grid.database.db, q));
+    const gridForced = mine(await repeatsByPlace(sys.database.db, q, 'grid'));
+    const expected = ['20m-east', '35m-south-west', '49m-north'].map((n) => `place-${run}-${n}`);
+    expect(onPostgis.map((f) => f.id)).toEqual(expected);
+    expect(onPostgis.map((f) => f.distanceMeters)).toEqual([20, 35.4, 49]);
+    expect(onGrid).toEqual(onPostgis);
+    expect(gridForced).toEqual(onPostgis);
+  });
+
+  it('random reports around a point: both paths answer what the distance in JS says', async () => {
+    const random = seeded(12345);
+    const topics = ['030101', '030102', '040101'];
+    const statuses = ['triage', 'dispatched', 'handling', 'closed'];
+    const fixtures: Fixture[] = Array.from({ length: 300 }, (_, i) => ({
+      name: `r${i}`,
+      point: offsetMeters(away, (random() - 0.5) * 300, (random() - 0.5) * 300),
+      topic: topics[Math.floor(random() * topics.length)]!,
+      status: statuses[Math.floor(random() * statuses.length)]!,
+      receivedAt: new Date(Date.now() - random() * 40 * DAY_MS),
+    }));
+    for (const db of [sys.database.db, grid.database.db]) await db.insert(tickets).values(fixtures.map((f) => ({
+      id: `place-${run}-${f.name}`, channel: 'app', content: f.name, status: f.status!, topic: f.topic!, receivedAt: f.receivedAt!,
+      lat: f.point.lat, lng: f.point.lng, geoCell: gridCell(f.point),
+    })));
+    const since = month();
+    for (let i = 0; i < 25; i++) {
+      const point = offsetMeters(away, (random() - 0.5) * 200, (random() - 0.5) * 200);
+      const topic = topics[Math.floor(random() * topics.length)]!;
+      const truth = fixtures
+        .map((f) => ({ id: `place-${run}-${f.name}`, d: distanceMeters(point, f.point), f }))
+        .filter(({ d, f }) => d <= 50 && f.topic!.slice(0, 4) === topic.slice(0, 4) && (OPEN_STATUSES as readonly string[]).includes(f.status!) && f.receivedAt! >= since)
+        .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
+        .map((t) => t.id);
+      const q: PlaceQuery = { point, topic, radiusMeters: 50, since, limit: 1000 };
+      const onPostgis = mine(await repeatsByPlace(sys.database.db, q, 'postgis'));
+      expect(onPostgis.map((r) => r.id), `lookup ${i}`).toEqual(truth);
+      expect(mine(await repeatsByPlace(grid.database.db, q)), `lookup ${i}`).toEqual(onPostgis);
+    }
+  });
+
+  it('the hot spots show the same place cluster on both paths', async () => {
+    const spot = offsetMeters(away, 400, 400);
+    const three: Fixture[] = [0, 1, 2].map((i) => ({ name: `spot-${i}`, point: offsetMeters(spot, i * 8, i * 5) }));
+    for (const f of three) await Promise.all([insert(sys.database.db, f), insert(grid.database.db, f)]);
+    const period = { from: new Date(Date.now() - DAY_MS), to: new Date(Date.now() + DAY_MS) };
+    const clusterOf = async (db: Db) => (await placeClusters(db, period)).find((c) => c.ticketIds.includes(`place-${run}-spot-0`));
+    const onPostgis = await clusterOf(sys.database.db);
+    expect(onPostgis).toMatchObject({ topic: '030102', tickets: 3 });
+    expect(await clusterOf(grid.database.db)).toEqual(onPostgis);
+  });
+
+  it.each<PlaceIndex>(['postgis', 'grid'])('the %s path is served by its index', async (path) => {
+    const query = repeatsByPlaceQuery(sys.database.db, { point: center, topic: '030102', radiusMeters: 50, since: month() }, path).toSQL();
     // on a small test table the planner may prefer a scan; with scans priced out, the index must serve
     const plan = await sys.database.sql.begin(async (tx) => {
       await tx.unsafe('set local enable_seqscan = off');
-      return tx.unsafe(`explain select id from tickets where geo_cell = any($1::bigint[]) and received_at >= now() - interval '30 days'`, [[gridCell(center)]]);
+      return tx.unsafe(`explain ${query.sql}`, query.params as never[]);
     });
-    expect(plan.map((r) => Object.values(r)[0]).join('\n')).toMatch(/tickets_geo_cell_idx/);
+    expect(plan.map((r) => Object.values(r)[0]).join('\n')).toMatch(path === 'postgis' ? /tickets_geography_idx/ : /tickets_geo_cell_idx/);
   });
 });
 
