@@ -1,9 +1,10 @@
 /**
  * How fast the repeats-by-place lookup (db/repeats-by-place.ts, the one intake runs for every
- * ticket with a point) answers over a large tickets table, on the grid index without PostGIS.
+ * ticket with a point) answers over a large tickets table, on each of its two paths: PostGIS
+ * (ST_DWithin on the GiST index of migration 0009) and the grid index.
  *
- *   npm run bench:repeats-by-place                         10 million tickets, 300 lookups
- *   npx tsx bench/repeats-by-place.ts --tickets 1000000 --lookups 100 --reuse
+ *   npm run bench:repeats-by-place                         10 million tickets, 300 lookups, both paths
+ *   npx tsx bench/repeats-by-place.ts --tickets 1000000 --lookups 100 --reuse --path grid
  *
  * It creates a scratch database `hotline_bench_places` (dropped first; kept afterwards, so
  * `--reuse` skips the load when it already holds that many tickets) on BENCH_DATABASE_ADMIN_URL,
@@ -12,14 +13,16 @@
  * so about 200,000 tickets a km² — far denser than a real city), 40% over the whole city, a
  * quarter of them open, topics spread over the taxonomy's minor topics. The indexes are built
  * after the load, as a bulk import would. Then it times lookups of 50 m and the default 30-day
- * window at random points of the core, for a random topic.
+ * window at random points of the core, for a random topic: with `--path both` (the default, which
+ * needs a server with PostGIS) each point is looked up on both paths, in alternating order, so a
+ * busy machine weighs on both alike, and the two answers are checked to be the same rows.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { connectDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
-import { repeatsByPlace } from '../db/repeats-by-place';
+import { postgisPlaceIndexInstalled, repeatsByPlace, type PlaceIndex } from '../db/repeats-by-place';
 import { TOPICS } from '../domain/classifier';
 import { GRID_DEGREES } from '../domain/geo';
 import { withDatabase } from '../platform/postgres';
@@ -29,8 +32,11 @@ const { values: args } = parseArgs({
     tickets: { type: 'string', default: '10000000' },
     lookups: { type: 'string', default: '300' },
     reuse: { type: 'boolean', default: false },
+    path: { type: 'string', default: 'both' },
   },
 });
+const PATHS: PlaceIndex[] = args.path === 'both' ? ['postgis', 'grid'] : args.path === 'postgis' || args.path === 'grid' ? [args.path] : [];
+if (!PATHS.length) throw new Error(`--path must be postgis, grid or both, not ${args.path}`);
 const TICKETS = Number(args.tickets);
 const LOOKUPS = Number(args.lookups);
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -55,6 +61,8 @@ async function load(): Promise<void> {
       const n = row!.n;
       if (n === TICKETS) {
         log(`reusing ${DATABASE} with ${n.toLocaleString()} tickets`);
+        // a database loaded before a new migration (0009's index) gets it now
+        await migrateDatabase(URL);
         return admin.end();
       }
     }
@@ -108,26 +116,43 @@ async function main(): Promise<void> {
   await load();
   log(`data ready in ${seconds(loading)}`);
   const database = connectDatabase(URL, { max: 1 });
+  if (PATHS.includes('postgis') && !(await postgisPlaceIndexInstalled(database.db))) {
+    throw new Error(`${DATABASE} has no PostGIS index (the server offers no PostGIS, or the role may not create it): run with --path grid`);
+  }
   const since = new Date(Date.now() - 30 * 86_400_000);
-  const timings: number[] = [];
+  const timings = new Map<PlaceIndex, number[]>(PATHS.map((p) => [p, []]));
   let found = 0;
+  let differing = 0;
   for (let i = 0; i < LOOKUPS + 20; i++) {
     const point = { lat: CORE.south + Math.random() * (CORE.north - CORE.south), lng: CORE.west + Math.random() * (CORE.east - CORE.west) };
     const topic = MINOR_TOPICS[Math.floor(Math.random() * MINOR_TOPICS.length)]!;
-    const t0 = performance.now();
-    const rows = await repeatsByPlace(database.db, { point, topic, radiusMeters: 50, since });
-    // the first 20 warm the cache and are not counted
-    if (i >= 20) {
-      timings.push(performance.now() - t0);
-      found += rows.length;
+    const answers: string[] = [];
+    for (const path of i % 2 ? [...PATHS].reverse() : PATHS) {
+      const t0 = performance.now();
+      const rows = await repeatsByPlace(database.db, { point, topic, radiusMeters: 50, since }, path);
+      // the first 20 warm the cache and are not counted
+      if (i >= 20) {
+        timings.get(path)!.push(performance.now() - t0);
+        if (path === PATHS[0]) found += rows.length;
+      }
+      answers.push(JSON.stringify(rows));
     }
+    if (new Set(answers).size > 1) differing++;
   }
   const [cells] = await database.sql<{ inCells: number }[]>`
     select avg(n)::float8 as "inCells" from (select count(*) as n from tickets where received_at >= ${since.toISOString()} group by geo_cell) c`;
   await database.close();
-  timings.sort((a, b) => a - b);
-  log(`${LOOKUPS} lookups (50 m, 30 days, random points of the core): median ${quantile(timings, 0.5).toFixed(1)} ms, p95 ${quantile(timings, 0.95).toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`);
+  const medians = new Map<PlaceIndex, number>();
+  for (const [path, t] of timings) {
+    t.sort((a, b) => a - b);
+    medians.set(path, quantile(t, 0.5));
+    log(`${path}: ${LOOKUPS} lookups (50 m, 30 days, random points of the core): median ${quantile(t, 0.5).toFixed(1)} ms, p95 ${quantile(t, 0.95).toFixed(1)} ms, max ${t.at(-1)!.toFixed(1)} ms`);
+  }
+  if (PATHS.length === 2) {
+    log(`  postgis median / grid median: ${(medians.get('postgis')! / medians.get('grid')!).toFixed(2)}; lookups answered differently by the two: ${differing}`);
+  }
   log(`  ${(found / LOOKUPS).toFixed(2)} repeats found a lookup on average; ${cells!.inCells.toFixed(1)} tickets of the window in an occupied cell on average`);
+  if (differing) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -3,8 +3,8 @@
  * a point and inside the repeat window. Two indexes find the candidates, one per kind of server:
  *
  * - `postgis`: where the server has PostGIS, migration 0009 created the extension and a GiST index
- *   over the point as geography (`tickets_geography_idx`); `ST_DWithin` on it finds the tickets
- *   near the point, the window and topic filter the rows it returns.
+ *   over the point as geography and received_at (`tickets_geography_idx`, with btree_gist):
+ *   `ST_DWithin` and the window prune in the index, the topic filters the rows it returns.
  * - `grid`: everywhere else (the embedded default, plain Postgres, a role that may not create the
  *   extension), the grid cell of the point (`tickets_geo_cell_idx` on (geo_cell, received_at)): a
  *   lookup reads the few cells that cover the circle's bounding box inside the window.
