@@ -4,7 +4,7 @@
  * (ST_DWithin on the GiST index of migration 0009) and the grid index.
  *
  *   npm run bench:repeats-by-place                         10 million tickets, 300 lookups, both paths
- *   npx tsx bench/repeats-by-place.ts --tickets 1000000 --lookups 100 --reuse --path grid
+ *   npx tsx bench/repeats-by-place.ts --tickets 1000000 --lookups 100 --reuse --path grid --radius 200
  *
  * It creates a scratch database `hotline_bench_places` (dropped first; kept afterwards, so
  * `--reuse` skips the load when it already holds that many tickets) on BENCH_DATABASE_ADMIN_URL,
@@ -12,7 +12,7 @@
  * tickets in SQL over the last three years: 60% in the urban core of 新乡 (about 6 km × 5.5 km,
  * so about 200,000 tickets a km² — far denser than a real city), 40% over the whole city, a
  * quarter of them open, topics spread over the taxonomy's minor topics. The indexes are built
- * after the load, as a bulk import would. Then it times lookups of 50 m and the default 30-day
+ * after the load, as a bulk import would. Then it times lookups of 50 m (`--radius`) and the default 30-day
  * window at random points of the core, for a random topic: with `--path both` (the default, which
  * needs a server with PostGIS) each point is looked up on both paths, in alternating order, so a
  * busy machine weighs on both alike, and the two answers are checked to be the same rows.
@@ -33,12 +33,14 @@ const { values: args } = parseArgs({
     lookups: { type: 'string', default: '300' },
     reuse: { type: 'boolean', default: false },
     path: { type: 'string', default: 'both' },
+    radius: { type: 'string', default: '50' },
   },
 });
 const PATHS: PlaceIndex[] = args.path === 'both' ? ['postgis', 'grid'] : args.path === 'postgis' || args.path === 'grid' ? [args.path] : [];
 if (!PATHS.length) throw new Error(`--path must be postgis, grid or both, not ${args.path}`);
 const TICKETS = Number(args.tickets);
 const LOOKUPS = Number(args.lookups);
+const RADIUS = Number(args.radius);
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'hotline_bench_places';
 const URL = withDatabase(ADMIN_URL, DATABASE);
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     const answers: string[] = [];
     for (const path of i % 2 ? [...PATHS].reverse() : PATHS) {
       const t0 = performance.now();
-      const rows = await repeatsByPlace(database.db, { point, topic, radiusMeters: 50, since }, path);
+      const rows = await repeatsByPlace(database.db, { point, topic, radiusMeters: RADIUS, since }, path);
       // the first 20 warm the cache and are not counted
       if (i >= 20) {
         timings.get(path)!.push(performance.now() - t0);
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
   for (const [path, t] of timings) {
     t.sort((a, b) => a - b);
     medians.set(path, quantile(t, 0.5));
-    log(`${path}: ${LOOKUPS} lookups (50 m, 30 days, random points of the core): median ${quantile(t, 0.5).toFixed(1)} ms, p95 ${quantile(t, 0.95).toFixed(1)} ms, max ${t.at(-1)!.toFixed(1)} ms`);
+    log(`${path}: ${LOOKUPS} lookups (${RADIUS} m, 30 days, random points of the core): median ${quantile(t, 0.5).toFixed(1)} ms, p95 ${quantile(t, 0.95).toFixed(1)} ms, max ${t.at(-1)!.toFixed(1)} ms`);
   }
   if (PATHS.length === 2) {
     log(`  postgis median / grid median: ${(medians.get('postgis')! / medians.get('grid')!).toFixed(2)}; lookups answered differently by the two: ${differing}`);
