@@ -85,6 +85,7 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
       category: proposal.category.confidence,
       region: proposal.regionCode.confidence,
       route: routed?.confidence ?? null,
+      dispatch: proposal.dispatchConfidence,
     },
     regionCode: proposal.regionCode.value,
     outOfScope: {
@@ -105,8 +106,9 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
 /**
  * Auto-dispatch (自动派单) when the policy allows it for the channel and nothing asks for a person:
  * in scope, no knowledge-base answer to give, not a repeat, the route at least `minConfidence`
- * sure, and type, topic and category each past the gate the model's precision curves give for
- * the policy's `minPrecision` (domain/classifier/gate.ts).
+ * sure, and the joint confidence (and type, topic, category where the policy gates them alone)
+ * past the gate the model's precision curves give for the policy's `minPrecision`
+ * (domain/classifier/gate.ts).
  */
 export function mayAutoDispatch(
   policy: Policy,
@@ -127,7 +129,8 @@ export function mayAutoDispatch(
     (c.route ?? 0) >= minConfidence &&
     c.type >= gates.type &&
     c.topic >= gates.topic &&
-    c.category >= gates.category
+    c.category >= gates.category &&
+    (c.dispatch ?? 0) >= gates.dispatch
   );
 }
 
