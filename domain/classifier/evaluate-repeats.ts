@@ -11,6 +11,7 @@
  *    against the other at its best threshold on the tuning pairs (for comparison only).
  */
 import { z } from '../zod';
+import { parseJsonLines } from './corpus';
 import { type ClassifierData, classify } from './classify';
 import { rankKnowledgeBase } from './match-knowledge-base';
 import { problemProfile, sameProblem } from './repeats';
@@ -25,10 +26,7 @@ export interface RepeatPair {
 const pairSchema = z.object({ a: z.string().min(1), b: z.string().min(1), same: z.boolean() });
 
 export function parseRepeatPairs(jsonl: string): RepeatPair[] {
-  return jsonl
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => pairSchema.parse(JSON.parse(line)));
+  return parseJsonLines(jsonl, pairSchema);
 }
 
 export interface LinkScores {
@@ -48,10 +46,9 @@ export interface RepeatReport {
 
 /** One pair's signals: the rules' decisions and the lexical score. */
 export function pairSignals(pair: RepeatPair, data: ClassifierData) {
-  const [a, b] = [pair.a, pair.b].map((content) => {
-    const topic = classify({ content }, data).topic.value;
-    return { content, topic, profile: problemProfile(data.model, content) };
-  }) as [{ content: string; topic: string; profile: ReturnType<typeof problemProfile> }, { content: string; topic: string; profile: ReturnType<typeof problemProfile> }];
+  // each report with the topic the classifier proposes for it, as intake has it on record
+  const reportOf = (content: string) => ({ content, topic: classify({ content }, data).topic.value, profile: problemProfile(data.model, content) });
+  const [a, b] = [reportOf(pair.a), reportOf(pair.b)];
   const entry = { id: 'b', topic: b.topic, question: b.content, patterns: [], answer: '' };
   return {
     same: pair.same,
