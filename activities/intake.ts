@@ -20,7 +20,7 @@ import type { Category, NewTicket } from '../domain/ticket';
 import type { LatLng } from '../domain/geo';
 import { districtOfPoint } from '../domain/districts';
 import { repeatsByPlace } from '../db/repeats-by-place';
-import { type Report, sameProblemAs } from '../domain/classifier/repeats';
+import { likelyMiddles, type ProblemProfile, problemProfile, type Report, sameProblemAs } from '../domain/classifier/repeats';
 import type { ActivityDeps } from './index';
 
 /** Open tickets compared by address: the newest this many in the repeat window, of the same middle topic and of any. */
@@ -32,13 +32,13 @@ const PROBLEM_CANDIDATES = 50;
 const recordedTopic = sql<string | null>`coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic')`;
 
 /** Of the open tickets at the same place (ids), those that are the same problem as the report, by meaning. */
-async function sameProblemAt(db: Db, model: CompiledModel, report: Report, ids: readonly string[]) {
+async function sameProblemAt(db: Db, model: CompiledModel, report: Report, profile: ProblemProfile, ids: readonly string[]) {
   if (ids.length === 0) return [];
   const rows = await db
     .select({ id: tickets.id, receivedAt: tickets.receivedAt, content: tickets.content, topic: recordedTopic })
     .from(tickets)
     .where(inArray(tickets.id, [...ids]));
-  return sameProblemAs(model, report, rows);
+  return sameProblemAs(model, report, rows, profile);
 }
 /** Left out of address comparison: every address in the city may or may not name it. */
 const CITY_NAMES = XINXIANG_REGIONS.cityNames;
@@ -202,8 +202,8 @@ export function createIntakeActivities({ database }: ActivityDeps) {
       : Promise.resolve([]);
     // the same place: open tickets whose address is similar (domain/classifier/place.ts) — the
     // newest of the same middle topic and the newest of any (the same problem may have been
-    // filed under another topic) — or whose point is near (db/repeats-by-place.ts, same middle
-    // topic); of those, the ones that are the same problem (domain/classifier/repeats.ts)
+    // filed under another topic) — or whose point is near (db/repeats-by-place.ts); of those,
+    // the ones that are the same problem (domain/classifier/repeats.ts)
     const byAddress = (sameMiddle: boolean) =>
       db
         .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
@@ -223,12 +223,21 @@ export function createIntakeActivities({ database }: ActivityDeps) {
           lists.flat().filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY),
         )
       : Promise.resolve([]);
-    const nearby = ticket.location
-      ? repeatsByPlace(db, { point: ticket.location, topic, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId })
+    // the point lookup asks one middle topic at a time: the ticket's, and those where the model
+    // finds the same problem may also have been filed
+    const report = { content: ticket.content, topic };
+    const profile = problemProfile(model, report.content);
+    const location = ticket.location;
+    const nearby = location
+      ? Promise.all(
+          likelyMiddles(topic, profile).map((middle) =>
+            repeatsByPlace(db, { point: location, topic: middle, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId }),
+          ),
+        ).then((lists) => lists.flat().sort((x, y) => x.distanceMeters - y.distanceMeters))
       : Promise.resolve([]);
     const [callerRows, placeRows, nearRows] = await Promise.all([sameCaller, samePlace, nearby]);
     const atPlace = [...new Set([...placeRows.map((r) => r.id), ...nearRows.map((r) => r.id)])].slice(0, PROBLEM_CANDIDATES);
-    const sameProblem = await sameProblemAt(db, model, { content: ticket.content, topic }, atPlace);
+    const sameProblem = await sameProblemAt(db, model, report, profile, atPlace);
     const found = new Map([...callerRows, ...sameProblem].map((row) => [row.id, row]));
     const repeatOf = [...found.values()]
       .sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id))

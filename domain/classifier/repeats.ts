@@ -63,8 +63,36 @@ export function sameProblem(a: Report & { profile: ProblemProfile }, b: Report &
  * The candidates (open reports already found at the same place inside the repeat window) that
  * are the same problem as the new report; each candidate's profile is computed once, here.
  */
-export function sameProblemAs<T extends Report>(model: CompiledModel, report: Report, candidates: readonly T[]): T[] {
-  if (candidates.length === 0) return [];
-  const mine = { ...report, profile: problemProfile(model, report.content) };
+export function sameProblemAs<T extends Report>(
+  model: CompiledModel,
+  report: Report,
+  candidates: readonly T[],
+  profile: ProblemProfile = problemProfile(model, report.content),
+): T[] {
+  const mine = { ...report, profile };
   return candidates.filter((candidate) => sameProblem(mine, { ...candidate, profile: problemProfile(model, candidate.content) }));
+}
+
+/**
+ * A minor topic this likely in a report's profile is worth looking for under its own middle
+ * topic. Low, because the link is symmetric and this side is not: "垃圾桶满了往外溢" gives the
+ * sanitation topic of "垃圾站臭气熏天" only 1 %, yet the other's profile, split between the two,
+ * makes them alike.
+ */
+const LIKELY_MINOR = 0.01;
+
+/**
+ * The middle topics (4 digits) where the same problem may have been filed, for a lookup that
+ * can only ask one middle topic at a time (the point lookup, db/repeats-by-place.ts): the
+ * report's own, then those of the minor topics its profile finds at least `LIKELY_MINOR`
+ * likely, at most `limit`.
+ */
+export function likelyMiddles(topic: string, profile: ProblemProfile, limit = 4): string[] {
+  const middles = [topic.slice(0, 4)];
+  const ranked = [...profile].filter(([, p]) => p >= LIKELY_MINOR).sort((a, b) => b[1] - a[1]);
+  for (const [minor] of ranked) {
+    const middle = minor.slice(0, 4);
+    if (!middles.includes(middle)) middles.push(middle);
+  }
+  return middles.slice(0, limit);
 }

@@ -189,6 +189,18 @@ describe('repeats (反复多发)', () => {
     expect(types(manhole.body)).not.toContain('repeat_detected');
   });
 
+  it('by its point alone: the same problem under another middle topic 20 m away is a repeat, another problem there is not', async () => {
+    // a spot of its own for this run, inside the city
+    const here = { lat: 35.2 + (Date.now() % 1000) / 10_000, lng: 113.8 + (Date.now() % 997) / 10_000, crs: 'WGS84' };
+    const near = { ...here, lat: here.lat + 20 / 111_320 };
+    const first = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '垃圾桶满了往外溢，苍蝇乱飞', location: here });
+    const reworded = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '楼下的垃圾站臭气熏天，好几天没清运', location: near });
+    expect(reworded.body.proposal.classification.topic.slice(0, 4)).not.toBe(first.body.proposal.classification.topic.slice(0, 4));
+    expect(reworded.body.repeatOf).toEqual([first.body.id]);
+    const other = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '这儿的路灯晚上不亮', location: near });
+    expect(other.body.repeatOf).toEqual([]);
+  });
+
   it('one crossing written two ways is one place', async () => {
     const road = `${100 + (Date.now() % 800)}号路`;
     const first = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '路口的红绿灯不亮了', address: `卫滨区${road}与胜利路交叉口` });

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { starterModel } from '../../../activities/classifier-model';
 import type { CompiledModel } from '../../../domain/classifier/model';
-import { problemProfile, problemSimilarity, SAME_PROBLEM_SIMILARITY, sameProblem, sameProblemAs } from '../../../domain/classifier/repeats';
+import { likelyMiddles, problemProfile, problemSimilarity, SAME_PROBLEM_SIMILARITY, sameProblem, sameProblemAs } from '../../../domain/classifier/repeats';
 
 let model: CompiledModel;
 beforeAll(() => {
@@ -46,5 +46,18 @@ describe('sameProblem', () => {
     const found = sameProblemAs(model, { content: '楼下的垃圾站臭气熏天，好几天没清运', topic: '030104' }, candidates);
     expect(found.map((c) => c.id)).toEqual(['smell']);
     expect(sameProblemAs(model, { content: '路灯不亮' }, [])).toEqual([]);
+  });
+});
+
+describe('likelyMiddles (where a point lookup looks, one middle topic at a time)', () => {
+  it("the report's own middle first, then those of the minors its profile finds likely", () => {
+    const profile = new Map([['030201', 0.6], ['030104', 0.3], ['050202', 0.05], ['070101', 0.001]]);
+    expect(likelyMiddles('030201', profile)).toEqual(['0302', '0301', '0502']);
+    expect(likelyMiddles('040101', profile, 2)).toEqual(['0401', '0302']);
+  });
+
+  it('for a report the model reads between two middles, both', () => {
+    const middles = likelyMiddles('030104', problemProfile(model, '楼下的垃圾站臭气熏天，好几天没清运'));
+    expect(middles).toEqual(expect.arrayContaining(['0301', '0302']));
   });
 });
