@@ -20,10 +20,26 @@ import type { Category, NewTicket } from '../domain/ticket';
 import type { LatLng } from '../domain/geo';
 import { districtOfPoint } from '../domain/districts';
 import { repeatsByPlace } from '../db/repeats-by-place';
+import { likelyMiddles, type ProblemProfile, problemProfile, type Report, sameProblemAs } from '../domain/classifier/repeats';
 import type { ActivityDeps } from './index';
 
-/** Open tickets of the same middle topic compared by address: the newest this many in the repeat window. */
+/** Open tickets compared by address: the newest this many in the repeat window, of the same middle topic and of any. */
 const PLACE_CANDIDATES = 500;
+/** Of the tickets at the same place, at most this many (the newest by address, then the nearest) are compared by meaning. */
+const PROBLEM_CANDIDATES = 50;
+
+/** A ticket's topic on record: the agent's, else (still in triage) the classifier's. */
+const recordedTopic = sql<string | null>`coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic')`;
+
+/** Of the open tickets at the same place (ids), those that are the same problem as the report, by meaning. */
+async function sameProblemAt(db: Db, model: CompiledModel, report: Report, profile: ProblemProfile, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: tickets.id, receivedAt: tickets.receivedAt, content: tickets.content, topic: recordedTopic })
+    .from(tickets)
+    .where(inArray(tickets.id, [...ids]));
+  return sameProblemAs(model, report, rows, profile);
+}
 /** Left out of address comparison: every address in the city may or may not name it. */
 const CITY_NAMES = XINXIANG_REGIONS.cityNames;
 
@@ -85,6 +101,7 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
       category: proposal.category.confidence,
       region: proposal.regionCode.confidence,
       route: routed?.confidence ?? null,
+      dispatch: proposal.dispatchConfidence,
     },
     regionCode: proposal.regionCode.value,
     outOfScope: {
@@ -105,8 +122,9 @@ export function summarize(proposal: Proposal, routed: Route | null): ProposalSum
 /**
  * Auto-dispatch (自动派单) when the policy allows it for the channel and nothing asks for a person:
  * in scope, no knowledge-base answer to give, not a repeat, the route at least `minConfidence`
- * sure, and type, topic and category each past the gate the model's precision curves give for
- * the policy's `minPrecision` (domain/classifier/gate.ts).
+ * sure, and the joint confidence (and type, topic, category where the policy gates them alone)
+ * past the gate the model's precision curves give for the policy's `minPrecision`
+ * (domain/classifier/gate.ts).
  */
 export function mayAutoDispatch(
   policy: Policy,
@@ -127,7 +145,8 @@ export function mayAutoDispatch(
     (c.route ?? 0) >= minConfidence &&
     c.type >= gates.type &&
     c.topic >= gates.topic &&
-    c.category >= gates.category
+    c.category >= gates.category &&
+    (c.dispatch ?? 0) >= gates.dispatch
   );
 }
 
@@ -181,30 +200,49 @@ export function createIntakeActivities({ database }: ActivityDeps) {
     const sameCaller = ticket.caller.phone
       ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
       : Promise.resolve([]);
-    // the same place in other words: open tickets of the same middle topic (a ticket still in
-    // triage has only the classifier's topic) whose address is similar (domain/classifier/place.ts)
+    // the same place: open tickets whose address is similar (domain/classifier/place.ts) — the
+    // newest of the same middle topic and the newest of any (the same problem may have been
+    // filed under another topic) — or whose point is near (db/repeats-by-place.ts); of those,
+    // the ones that are the same problem (domain/classifier/repeats.ts)
+    const byAddress = (sameMiddle: boolean) =>
+      db
+        .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
+        .from(tickets)
+        .where(
+          and(
+            recentOpen,
+            sql`${tickets.address} is not null`,
+            // a ticket still in triage has only the classifier's topic
+            sameMiddle ? sql`left(${recordedTopic}, 4) = ${topic.slice(0, 4)}` : undefined,
+          ),
+        )
+        .orderBy(desc(tickets.receivedAt))
+        .limit(PLACE_CANDIDATES);
     const samePlace = ticket.address
-      ? db
-          .select({ id: tickets.id, receivedAt: tickets.receivedAt, address: tickets.address })
-          .from(tickets)
-          .where(
-            and(
-              recentOpen,
-              sql`${tickets.address} is not null`,
-              sql`left(coalesce(${tickets.topic}, ${tickets.proposal}->'classification'->>'topic'), 4) = ${topic.slice(0, 4)}`,
-            ),
-          )
-          .orderBy(desc(tickets.receivedAt))
-          .limit(PLACE_CANDIDATES)
-          .then((rows) => rows.filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY))
+      ? Promise.all([byAddress(true), byAddress(false)]).then((lists) =>
+          lists.flat().filter((row) => placeSimilarity(row.address as string, ticket.address as string, CITY_NAMES) >= SAME_PLACE_SIMILARITY),
+        )
       : Promise.resolve([]);
-    const found = new Map((await Promise.all([sameCaller, samePlace])).flat().map((row) => [row.id, row]));
-    const repeats = [...found.values()].sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id)).slice(0, 10);
-    // the same place by its point: the same middle topic within the policy's distance (db/repeats-by-place.ts)
-    const nearby = ticket.location
-      ? await repeatsByPlace(db, { point: ticket.location, topic, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId })
-      : [];
-    const repeatOf = [...new Set([...repeats.map((r) => r.id), ...nearby.map((r) => r.id)])];
+    // the point lookup asks one middle topic at a time: the ticket's, and those where the model
+    // finds the same problem may also have been filed
+    const report = { content: ticket.content, topic };
+    const profile = problemProfile(model, report.content);
+    const location = ticket.location;
+    const nearby = location
+      ? Promise.all(
+          likelyMiddles(topic, profile).map((middle) =>
+            repeatsByPlace(db, { point: location, topic: middle, radiusMeters: policy.repeatDistanceMeters, since, excludeId: args.ticketId }),
+          ),
+        ).then((lists) => lists.flat().sort((x, y) => x.distanceMeters - y.distanceMeters))
+      : Promise.resolve([]);
+    const [callerRows, placeRows, nearRows] = await Promise.all([sameCaller, samePlace, nearby]);
+    const atPlace = [...new Set([...placeRows.map((r) => r.id), ...nearRows.map((r) => r.id)])].slice(0, PROBLEM_CANDIDATES);
+    const sameProblem = await sameProblemAt(db, model, report, profile, atPlace);
+    const found = new Map([...callerRows, ...sameProblem].map((row) => [row.id, row]));
+    const repeatOf = [...found.values()]
+      .sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id))
+      .slice(0, 10)
+      .map((r) => r.id);
     const findings: IntakeFindings = {
       proposal: summary,
       repeatOf,

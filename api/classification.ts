@@ -22,7 +22,14 @@ import { recordAdminChange } from '../db/audit';
 
 const proposalView = z.object({
   classification: z.object({ type: z.string(), topic: z.string(), category: z.string() }),
-  confidence: z.object({ type: z.number(), topic: z.number(), category: z.number(), region: z.number(), route: z.number().nullable() }),
+  confidence: z.object({
+    type: z.number(),
+    topic: z.number(),
+    category: z.number(),
+    region: z.number(),
+    route: z.number().nullable(),
+    dispatch: z.number().optional().describe('that the ticket is in scope and right in unit and category: what the auto-dispatch gate reads'),
+  }),
   regionCode: z.string().nullable(),
   outOfScope: outOfScopeView,
   modelVersion: modelVersionView,

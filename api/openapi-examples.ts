@@ -93,7 +93,7 @@ const ticketSummary = {
   triageBy: '2026-12-03T01:45:00.000Z',
   proposal: {
     classification: { type: 'complaint', topic: '050201', category: 'C' },
-    confidence: { type: 0.91, topic: 0.88, category: 0.93, region: 1, route: 0.88 },
+    confidence: { type: 0.91, topic: 0.88, category: 0.93, region: 1, route: 0.88, dispatch: 0.82 },
     regionCode: '410702',
     outOfScope: { value: false },
     route: { unitId: UNIT, coUnitIds: [] },
@@ -625,7 +625,7 @@ export const OPENAPI_EXAMPLES: Record<string, OperationExamples> = {
     body: { content: NEW_TICKET_EXAMPLE.content, address: NEW_TICKET_EXAMPLE.address },
     response: {
       classification: { type: 'complaint', topic: '050201', category: 'C' },
-      confidence: { type: 0.91, topic: 0.88, category: 0.93, region: 1, route: 0.88 },
+      confidence: { type: 0.91, topic: 0.88, category: 0.93, region: 1, route: 0.88, dispatch: 0.82 },
       regionCode: '410702',
       outOfScope: { value: false },
       modelVersion: 'model-20261201-0300',

@@ -50,7 +50,8 @@ export interface DispatchDeadlines {
 /** What the classifier and the routing table proposed for a ticket, as the trail keeps it. */
 export interface ProposalSummary {
   classification: Classification;
-  confidence: { type: number; topic: number; category: number; region: number; route: number | null };
+  /** `dispatch`: that the ticket is in scope and right in unit and category (absent in proposals recorded before the joint gate) */
+  confidence: { type: number; topic: number; category: number; region: number; route: number | null; dispatch?: number };
   regionCode: string | null;
   /** `emergency`: for 110/119/120/122, first in the agents' triage queue */
   outOfScope: { value: boolean; reason?: string; referral?: string; kind?: string; emergency?: boolean };

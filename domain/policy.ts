@@ -83,7 +83,8 @@ export const policySchema = z.object({
   autoDispatch: z.object({
     channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length),
     minConfidence: share,
-    minPrecision: z.object({ type: share.optional(), topic: share.optional(), category: share.optional() }).optional(),
+    /** `dispatch`: jointly right in unit and category (the joint gate); the others per field, as stored before it */
+    minPrecision: z.object({ type: share.optional(), topic: share.optional(), category: share.optional(), dispatch: share.optional() }).optional(),
   }),
   /** 反复多发: an earlier report within this window makes a new one a repeat. */
   repeatWindow: durationSchema,
@@ -130,7 +131,7 @@ export const DEFAULT_POLICY: Policy = {
   returnWindow: workingDays(2),
   extensionMax: workingDays(10),
   triage: { amount: 30, unit: 'minutes' },
-  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { topic: 0.95, category: 0.97 } },
+  autoDispatch: { channels: ['wechat', 'web', 'app', 'sms'], minConfidence: 0.6, minPrecision: { dispatch: 0.97 } },
   repeatWindow: { amount: 720, unit: 'hours' },
   repeatDistanceMeters: 50,
   kpi: {

@@ -57,6 +57,13 @@ export interface Proposal {
   /** `kind` names the rule, for machines; `reason` and `referral` are for the agent and the citizen */
   outOfScope: Scored<boolean> & { kind?: OutOfScopeKind; reason?: string; referral?: string; emergency: boolean };
   knowledgeBase?: KnowledgeBaseMatch;
+  /**
+   * The probability that an auto-dispatch of this proposal is right: the ticket in scope, its
+   * middle topic (so its unit) and its category all right — the product of the three calibrated
+   * probabilities, 0 when proposed out of scope. The joint gate (gate.ts) reads its own precision
+   * curve, so the product need not be exact, only rank well.
+   */
+  dispatchConfidence: number;
   /** the words each decision rests on */
   evidence: Record<'type' | 'topic' | 'category' | 'region' | 'outOfScope', string[]>;
 }
@@ -157,6 +164,7 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
   const wantsAnswer = !outOfScope.value && (type.value === 'consultation' || type.value === 'help') && asks;
   const knowledgeBase = wantsAnswer ? rankKnowledgeBase(input.content, data.knowledgeBase)[0] : undefined;
   const answers = knowledgeBase !== undefined && knowledgeBase.score >= (data.knowledgeBaseMinScore ?? KB_MIN_SCORE);
+  const inScope = outOfScope.value ? 0 : outOfScope.confidence;
   return {
     modelVersion: data.model.version,
     type,
@@ -165,6 +173,7 @@ export function classify(input: ClassifierInput, data: ClassifierData): Proposal
     regionCode: { value: region.value, confidence: region.confidence },
     outOfScope: { ...outOfScope, emergency },
     ...(answers && knowledgeBase ? { knowledgeBase: { entryId: knowledgeBase.entryId, answer: knowledgeBase.answer, score: knowledgeBase.score } } : {}),
+    dispatchConfidence: round2(topic.confidence * category.confidence * inScope),
     evidence: {
       type: evidenceFor(data.model.fields.type, prediction.tokens, type.value),
       topic: topic.terms,

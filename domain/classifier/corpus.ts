@@ -12,9 +12,14 @@ export const labelledTicketSchema = z.object({
   scope: z.string().min(1),
 });
 
-export function parseCorpus(jsonl: string): Array<LabelledTicket & { address?: string }> {
+/** A data file of one JSON object a line (blank lines skipped), each checked by the schema. */
+export function parseJsonLines<T>(jsonl: string, schema: z.ZodType<T>): T[] {
   return jsonl
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => labelledTicketSchema.parse(JSON.parse(line)));
+    .map((line) => schema.parse(JSON.parse(line)));
+}
+
+export function parseCorpus(jsonl: string): Array<LabelledTicket & { address?: string }> {
+  return parseJsonLines(jsonl, labelledTicketSchema);
 }

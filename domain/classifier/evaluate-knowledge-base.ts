@@ -10,6 +10,7 @@
  * the share offered another entry.
  */
 import { z } from '../zod';
+import { parseJsonLines } from './corpus';
 import { type ClassifierData, classify } from './classify';
 import { rankKnowledgeBase } from './match-knowledge-base';
 
@@ -22,10 +23,7 @@ export interface KnowledgeBaseQuery {
 const querySchema = z.object({ query: z.string().min(1), entryId: z.string().min(1).nullable() });
 
 export function parseKnowledgeBaseQueries(jsonl: string): KnowledgeBaseQuery[] {
-  return jsonl
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => querySchema.parse(JSON.parse(line)));
+  return parseJsonLines(jsonl, querySchema);
 }
 
 export interface KnowledgeBaseScores {

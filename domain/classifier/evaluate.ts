@@ -134,7 +134,8 @@ export function evaluate(
       routed !== null &&
       p.topic.confidence >= gates.topic &&
       p.category.confidence >= gates.category &&
-      p.type.confidence >= gates.type;
+      p.type.confidence >= gates.type &&
+      p.dispatchConfidence >= gates.dispatch;
     if (dispatched) {
       auto.cases++;
       const expectedUnit = route(ticket.topic, null, gate.rules, units)?.unitId;

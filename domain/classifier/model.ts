@@ -21,8 +21,12 @@ import { features } from './features';
 
 export const MODEL_FIELDS = ['type', 'middle', 'minor', 'category', 'scope'] as const;
 export type ModelField = (typeof MODEL_FIELDS)[number];
-/** The fields the auto-dispatch gate checks, each with its own precision curve. */
-export const GATED_FIELDS = ['type', 'topic', 'category'] as const;
+/**
+ * What the auto-dispatch gate checks, each with its own precision curve: type, topic and category
+ * alone, and `dispatch`, the three together that decide whether an auto-dispatch is right (the
+ * middle topic, so the unit, and the category, of a ticket in scope; see `dispatchConfidence`).
+ */
+export const GATED_FIELDS = ['type', 'topic', 'category', 'dispatch'] as const;
 export type GatedField = (typeof GATED_FIELDS)[number];
 
 /** A ticket whose classification a person settled: imported history or an agent's decision. */
@@ -43,7 +47,8 @@ export interface ModelArtifact {
   /** wink's exportJSON per field */
   counts: Record<ModelField, string>;
   calibration: Record<ModelField, { temperature: number; lengthPower: number }>;
-  precision: Record<GatedField, PrecisionPoint[]>;
+  /** `dispatch` is absent in models trained before the joint gate (gate.ts then gates topic and category by its precision) */
+  precision: Record<Exclude<GatedField, 'dispatch'>, PrecisionPoint[]> & { dispatch?: PrecisionPoint[] };
 }
 
 /**
@@ -373,6 +378,6 @@ export function fitModel(tokenized: ReturnType<typeof tokenize>, version: string
     calibrations[field] = fitCalibration(raw, cases);
     fields[field] = { ...raw, ...calibrations[field] };
   }
-  const precision = { type: [], topic: [], category: [] };
+  const precision = { type: [], topic: [], category: [], dispatch: [] };
   return { version, fields, precision, artifact: { counts, calibration: calibrations, precision } };
 }

@@ -1,8 +1,8 @@
 /**
  * Training a classifier model from labelled tickets, and the decision whether it replaces the
  * one in force. The split is by a hash of the text (model.ts `splitOf`): 70 % to fit, 15 % to
- * calibrate the probabilities and read the precision curves of the auto-dispatch gate, 15 % to
- * test. The precision curves come from the whole classifier's answers (urgency signs and
+ * calibrate the probabilities, 15 % to test; the precision curves of the auto-dispatch gate are
+ * read on both of the last two. They come from the whole classifier's answers (urgency signs and
  * out-of-scope rules included), because that is what the gate lets through.
  */
 import type { ClassifierData } from './classify';
@@ -10,6 +10,7 @@ import { classify } from './classify';
 import {
   type CompiledModel,
   fitModel,
+  type GatedField,
   type LabelledTicket,
   type ModelArtifact,
   precisionCurve,
@@ -77,18 +78,31 @@ export function measure(tickets: readonly LabelledTicket[], data: ClassifierData
   return { ...metrics, score: (metrics.type + metrics.topicMiddle + metrics.category) / 3 };
 }
 
-/** The gate's precision curves, from the classifier's answers on the calibration cases. */
+/**
+ * The gate's precision curves, from the classifier's answers on cases no count was learnt from.
+ * Per field over the tickets in scope; `dispatch` over every ticket the classifier proposes in
+ * scope — one really out of scope that it lets through is a wrong auto-dispatch — right when the
+ * ticket is in scope and its middle topic and category are both right (what the eval counts).
+ */
 function precisionCurves(tickets: readonly LabelledTicket[], data: ClassifierData): ModelArtifact['precision'] {
-  const outcomes = { type: [], topic: [], category: [] } as Record<keyof ModelArtifact['precision'], Array<{ confidence: number; right: boolean }>>;
+  const outcomes = { type: [], topic: [], category: [], dispatch: [] } as Record<GatedField, Array<{ confidence: number; right: boolean }>>;
   for (const ticket of tickets) {
-    if (ticket.scope !== 'in') continue;
     const p = classify({ content: ticket.content }, data);
+    const middleRight = p.topic.value.slice(0, 4) === ticket.topic.slice(0, 4);
+    const categoryRight = p.category.value === ticket.category;
+    if (!p.outOfScope.value) outcomes.dispatch.push({ confidence: p.dispatchConfidence, right: ticket.scope === 'in' && middleRight && categoryRight });
+    if (ticket.scope !== 'in') continue;
     outcomes.type.push({ confidence: p.type.confidence, right: p.type.value === ticket.type });
     // the gate asks whether the unit is right: the middle topic decides it in the routing table
-    outcomes.topic.push({ confidence: p.topic.confidence, right: p.topic.value.slice(0, 4) === ticket.topic.slice(0, 4) });
-    outcomes.category.push({ confidence: p.category.confidence, right: p.category.value === ticket.category });
+    outcomes.topic.push({ confidence: p.topic.confidence, right: middleRight });
+    outcomes.category.push({ confidence: p.category.confidence, right: categoryRight });
   }
-  return { type: precisionCurve(outcomes.type), topic: precisionCurve(outcomes.topic), category: precisionCurve(outcomes.category) };
+  return {
+    type: precisionCurve(outcomes.type),
+    topic: precisionCurve(outcomes.topic),
+    category: precisionCurve(outcomes.category),
+    dispatch: precisionCurve(outcomes.dispatch),
+  };
 }
 
 export interface TrainedModel {
@@ -101,8 +115,11 @@ export interface TrainedModel {
 
 export function trainClassifier(tickets: readonly LabelledTicket[], version: string, base: ClassifierBase): TrainedModel {
   const fitted = fitModel(tokenize(tickets), version);
-  const calibration = tickets.filter((ticket) => splitOf(ticket.content) === 'calibration');
-  const precision = precisionCurves(calibration, { ...base, model: fitted });
+  // read on both splits no count was learnt from: at 97 % a curve over the 15 % calibration split
+  // alone (about 300 tickets of the starter corpus) moves its gate with a single ticket; the
+  // test split's metrics below do not use the gate, so promotion stays measured on unseen cases
+  const unlearnt = tickets.filter((ticket) => splitOf(ticket.content) !== 'train');
+  const precision = precisionCurves(unlearnt, { ...base, model: fitted });
   const artifact: ModelArtifact = { ...fitted.artifact, precision };
   const model: CompiledModel = { version, fields: fitted.fields, precision };
   const test = tickets.filter((ticket) => splitOf(ticket.content) === 'test');

@@ -171,6 +171,42 @@ describe('repeats (反复多发)', () => {
     const elsewhere = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '家里停水了', address: `牧野区花园新村${building}号` });
     expect(elsewhere.body.repeatOf).toEqual([]);
   });
+
+  it('the same problem filed under another middle topic is a repeat; another problem at the same place is not, even under the same topic', async () => {
+    const address = `卫滨区健康路${100 + (Date.now() % 800)}号院`;
+    const first = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '楼下的垃圾站臭气熏天，好几天没清运', address });
+    const reworded = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '垃圾桶满了往外溢，苍蝇乱飞', address });
+    // the classifier puts the two in different middle topics: the place and the meaning link them
+    expect(reworded.body.proposal.classification.topic.slice(0, 4)).not.toBe(first.body.proposal.classification.topic.slice(0, 4));
+    expect(reworded.body.repeatOf).toEqual([first.body.id]);
+    const [row] = await sys.database.db.select().from(tickets).where(eq(tickets.id, reworded.body.id));
+    expect(row?.repeatOf).toEqual([first.body.id]);
+
+    const light = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '院门口的路灯不亮', address });
+    const manhole = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '院门口的井盖丢了', address });
+    expect(manhole.body.proposal.classification.topic.slice(0, 4)).toBe(light.body.proposal.classification.topic.slice(0, 4));
+    expect(manhole.body.repeatOf).toEqual([]);
+    expect(types(manhole.body)).not.toContain('repeat_detected');
+  });
+
+  it('by its point alone: the same problem under another middle topic 20 m away is a repeat, another problem there is not', async () => {
+    // a spot of its own for this run, inside the city
+    const here = { lat: 35.2 + (Date.now() % 1000) / 10_000, lng: 113.8 + (Date.now() % 997) / 10_000, crs: 'WGS84' };
+    const near = { ...here, lat: here.lat + 20 / 111_320 };
+    const first = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '垃圾桶满了往外溢，苍蝇乱飞', location: here });
+    const reworded = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '楼下的垃圾站臭气熏天，好几天没清运', location: near });
+    expect(reworded.body.proposal.classification.topic.slice(0, 4)).not.toBe(first.body.proposal.classification.topic.slice(0, 4));
+    expect(reworded.body.repeatOf).toEqual([first.body.id]);
+    const other = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '这儿的路灯晚上不亮', location: near });
+    expect(other.body.repeatOf).toEqual([]);
+  });
+
+  it('one crossing written two ways is one place', async () => {
+    const road = `${100 + (Date.now() % 800)}号路`;
+    const first = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '路口的红绿灯不亮了', address: `卫滨区${road}与胜利路交叉口` });
+    const second = await receive({ channel: 'phone', caller: { phone: freshPhone() }, content: '红绿灯坏了，车乱走', address: `卫滨区胜利路${road}十字路口` });
+    expect(second.body.repeatOf).toEqual([first.body.id]);
+  });
 });
 
 describe('safety first', () => {

@@ -24,7 +24,7 @@ describe('compiled scoring', () => {
     const artifact: ModelArtifact = {
       counts: { type: json, middle: json, minor: json, category: json, scope: json },
       calibration: { type: calibration, middle: calibration, minor: calibration, category: calibration, scope: calibration },
-      precision: { type: [], topic: [], category: [] },
+      precision: { type: [], topic: [], category: [], dispatch: [] },
     };
     const field = compile('t', artifact).fields.middle;
     for (const text of ['俺家停点了咋整', '工资咋还不发', '水龙头没水']) {
