@@ -2,33 +2,23 @@
  * The supervision center's queue, the working-day calendar for agents, and the administration
  * of the policy and the calendar overrides.
  */
-import { and, asc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from '../domain/zod';
 import type { Db } from '../db/client';
-import { calendarOverrides, supervisionNotices, tickets } from '../db/schema';
+import { calendarOverrides, tickets } from '../db/schema';
 import { failedNotifications } from '../db/notifications';
 import { calendarOverridesOf, currentPolicy, loadCalendar, nextYearCalendarNotice, overrideOf, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
-import { OPEN_STATUSES, WITH_UNIT } from '../domain/lifecycle';
+import { QUEUE_LIMIT, SUPERVISION_QUEUE_READS, TRIAGE_URGENCY, queueSelect, type QueueList } from '../db/supervision-queue';
 import { notFound } from './errors';
 import type { Api } from './route';
 import { adminActorOf } from './auth';
 import { recordAdminChange } from '../db/audit';
 import { notificationView, ticketSummaryView, toNotificationView, toTicketSummary } from './views';
 
-const QUEUE_LIMIT = 200;
-
-/**
- * Triage order (分诊): an emergency the classifier referred to 110/119/120/122 first (the caller
- * must be told at once where to turn), then urgent A and pressing B, then the rest.
- */
-const TRIAGE_URGENCY = sql`case
-  when ${tickets.proposal}->'outOfScope'->>'emergency' = 'true' then 0
-  when ${tickets.proposal}->'classification'->>'category' = 'A' then 1
-  when ${tickets.proposal}->'classification'->>'category' = 'B' then 2
-  else 3 end`;
+const QUEUE_LISTS = Object.keys(SUPERVISION_QUEUE_READS) as QueueList[];
 
 const queueView = z.object({
   notices: z
@@ -86,28 +76,11 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
     response: queueView,
     handler: async ({ res }) => {
       const viewer = res.locals.principal;
-      const list = (where: ReturnType<typeof and>, ...order: Parameters<typeof asc>[0][]) =>
-        db
-          .select()
-          .from(tickets)
-          .where(where)
-          .orderBy(...order.map((o) => asc(o)))
-          .limit(QUEUE_LIMIT)
-          .then((rows) => rows.map((r) => toTicketSummary(r, viewer, 'supervisionQueue')));
-      const open = inArray(tickets.status, [...OPEN_STATUSES]);
-      const refused = db.select({ id: supervisionNotices.ticketId }).from(supervisionNotices).where(eq(supervisionNotices.kind, 'record_failed'));
-      const [nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps, failed] = await Promise.all([
-        list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.nearDue, true), eq(tickets.overdue, false)), tickets.dueBy),
-        list(and(inArray(tickets.status, [...WITH_UNIT]), eq(tickets.overdue, true)), tickets.dueBy),
-        list(eq(tickets.status, 'return_requested'), sql`${tickets.returnRequest}->>'at'`),
-        list(and(inArray(tickets.status, [...WITH_UNIT]), sql`${tickets.extension}->>'status' = 'requested'`), sql`${tickets.extension}->>'at'`),
-        list(and(eq(tickets.status, 'replied'), eq(tickets.satisfaction, 'dissatisfied')), tickets.repliedAt),
-        list(and(open, eq(tickets.escalated, true)), tickets.receivedAt),
-        list(and(open, sql`cardinality(${tickets.repeatOf}) > 0`), tickets.receivedAt),
-        list(and(eq(tickets.status, 'triage'), isNotNull(tickets.triageBy), lt(tickets.triageBy, sql`now()`)), TRIAGE_URGENCY, tickets.triageBy),
-        list(and(open, inArray(tickets.id, refused)), tickets.receivedAt),
+      const [lists, failed] = await Promise.all([
+        Promise.all(QUEUE_LISTS.map(async (list) => [list, (await queueSelect(db, list)).map((r) => toTicketSummary(r, viewer, 'supervisionQueue'))] as const)),
         failedNotifications(db, QUEUE_LIMIT),
       ]);
+      const { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps } = Object.fromEntries(lists) as Record<QueueList, Summary[]>;
       const calendar = await nextYearCalendarNotice(db, now());
       return {
         notices: calendar ? [calendar] : [],

@@ -4,6 +4,7 @@ import type { Db } from './client';
 import { ticketEvents, ticketNumbers, tickets } from './schema';
 import { shanghaiDay } from '../domain/time';
 import { gridCell } from '../domain/geo';
+import { FLAG_PREDICATES } from './ticket-queues';
 import type { TicketState } from '../domain/lifecycle';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -91,9 +92,9 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     f.channel ? eq(tickets.channel, f.channel) : undefined,
     f.externalPlatform ? eq(tickets.externalPlatform, f.externalPlatform) : undefined,
     f.externalId ? eq(tickets.externalId, f.externalId) : undefined,
-    f.nearDue !== undefined ? eq(tickets.nearDue, f.nearDue) : undefined,
-    f.overdue !== undefined ? eq(tickets.overdue, f.overdue) : undefined,
-    f.escalated !== undefined ? eq(tickets.escalated, f.escalated) : undefined,
+    flag('nearDue', f.nearDue),
+    flag('overdue', f.overdue),
+    flag('escalated', f.escalated),
     f.businessEnvironment !== undefined ? eq(tickets.businessEnvironment, f.businessEnvironment) : undefined,
     f.from ? gte(tickets.receivedAt, f.from) : undefined,
     f.to ? lt(tickets.receivedAt, f.to) : undefined,
@@ -107,6 +108,11 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     .where(and(...where))
     .orderBy(desc(tickets.receivedAt), desc(tickets.id))
     .limit(limit);
+}
+
+/** A list flag as literal SQL, so `true` reads the flag's partial index (db/ticket-queues.ts). */
+function flag(name: keyof typeof FLAG_PREDICATES, value: boolean | undefined): SQL | undefined {
+  return value === undefined ? undefined : FLAG_PREDICATES[name][value ? 'on' : 'off'];
 }
 
 /** Tickets a unit handles, as the primary or a co-handling unit (the SQL twin of visibleToUnit). */

@@ -13,12 +13,31 @@ import { starterModel } from '../activities/classifier-model';
 
 const REQUEST_ID_WORKFLOW_INTERCEPTORS = path.resolve(__dirname, '../workflows/request-id-interceptors.ts');
 
+/**
+ * The modules of the workflow bundle that every workflow in a worker shares (BundleOptions
+ * preloadModules): with the SDK's reusable V8 context each workflow evaluates the bundle's modules
+ * afresh, in its own module scope, unless they are preloaded once when the context starts. Only
+ * modules without state of their own and without a workflow API call at module scope belong here:
+ * they are evaluated before any workflow exists and then frozen. `npm run bench:workflow-footprint`
+ * measures what this saves per cached workflow.
+ */
+export const WORKFLOW_PRELOAD: string[] = [
+  'long',
+  'ms',
+  'nexus-rpc',
+  '@temporalio/common',
+  ...['lifecycle', 'statuses', 'reports', 'hand-back', 'sealed', 'storable', 'time'].map((m) => path.resolve(__dirname, `../domain/${m}.ts`)),
+  // its AsyncLocalStorage once for all workflows (see the module)
+  REQUEST_ID_WORKFLOW_INTERCEPTORS,
+];
+
 /** What the workflow bundle is built from: the workflows, and the failure converter that seals failure messages. */
-export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules'> = {
+export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules' | 'preloadModules'> = {
   workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
   failureConverterPath: FAILURE_CONVERTER_PATH,
   // the request id of each start, update and signal on the workflow's log lines and what it issues
   workflowInterceptorModules: [REQUEST_ID_WORKFLOW_INTERCEPTORS],
+  preloadModules: WORKFLOW_PRELOAD,
 };
 
 export async function createTicketWorker(opts: TemporalAccess & {
@@ -28,6 +47,8 @@ export async function createTicketWorker(opts: TemporalAccess & {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** how many workflows stay in memory between their tasks (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default by heap size when unset */
   maxCachedWorkflows?: number;
+  /** run the workflows in this thread's V8 isolate, not a workflow thread (the SDK's debugMode; tests that look at the isolate) */
+  workflowsInThisThread?: boolean;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   // trained before the worker takes tasks: the first intake must not spend its timeout on it
   starterModel();
@@ -38,6 +59,7 @@ export async function createTicketWorker(opts: TemporalAccess & {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.workflowsInThisThread ? { debugMode: true } : {}),
     activities: createActivities(opts.deps),
     // a payload the worker cannot open becomes a value the workflow refuses, never a failed workflow task
     dataConverter: dataConverter(opts.sealing, 'mark'),
@@ -52,7 +74,9 @@ export async function createTicketWorker(opts: TemporalAccess & {
       activity: [requestIdActivityInterceptors, ...(tracing ? [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })] : [])],
     },
     ...(tracing ? { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } } : {}),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOW_BUNDLE.workflowsPath }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: WORKFLOW_BUNDLE.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_PRELOAD } }),
   });
   return { worker, connection };
 }

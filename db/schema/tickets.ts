@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { REPLIED_STATUSES } from '../../domain/lifecycle';
 import { sqlList } from '../sql-list';
+import { FLAG_PREDICATES, QUEUE_PREDICATES } from '../ticket-queues';
 import { pgTable, text, timestamp, integer, boolean, jsonb, primaryKey, index, uniqueIndex, date, doublePrecision, bigint } from 'drizzle-orm/pg-core';
 
 export const tickets = pgTable(
@@ -100,6 +101,17 @@ export const tickets = pgTable(
     index('tickets_awaiting_callback_idx')
       .on(t.callbackBy)
       .where(sql`satisfaction is null and status in ${sqlList(REPLIED_STATUSES)}`),
+    // the supervision queue (api/supervision.ts): each list on an index of just its tickets, in its order
+    index('tickets_queue_near_due_idx').on(t.dueBy).where(QUEUE_PREDICATES.nearDue),
+    index('tickets_queue_overdue_idx').on(t.dueBy).where(QUEUE_PREDICATES.overdue),
+    index('tickets_queue_extension_idx').on(sql`(extension ->> 'at')`).where(QUEUE_PREDICATES.extensionRequested),
+    index('tickets_queue_escalated_idx').on(t.receivedAt).where(QUEUE_PREDICATES.escalated),
+    index('tickets_queue_repeat_idx').on(t.receivedAt).where(QUEUE_PREDICATES.repeat),
+    index('tickets_queue_dissatisfied_idx').on(t.repliedAt).where(QUEUE_PREDICATES.dissatisfied),
+    // the list's flags (GET /v1/tickets?nearDue=true), newest first
+    index('tickets_near_due_list_idx').on(t.receivedAt, t.id).where(FLAG_PREDICATES.nearDue.on),
+    index('tickets_overdue_list_idx').on(t.receivedAt, t.id).where(FLAG_PREDICATES.overdue.on),
+    index('tickets_escalated_list_idx').on(t.receivedAt, t.id).where(FLAG_PREDICATES.escalated.on),
   ],
 );
 

@@ -115,6 +115,8 @@ export async function startSystem(
     platforms?: PlatformEndpoints;
     /** the clock of the next-year calendar warning (readiness, metric, supervision queue) */
     now?: () => Date;
+    /** the worker runs the workflows in the test's own V8 isolate (platform/worker.ts workflowsInThisThread) */
+    workflowsInThisThread?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const logger = opts.logLines
@@ -136,6 +138,7 @@ export async function startSystem(
         sealing: TEST_SEALING,
         taskQueue,
         deps: testWorkerDeps(database, logger, opts.webhookDelivery, opts.platforms),
+        workflowsInThisThread: opts.workflowsInThisThread,
         ...runBundle(),
       });
   const running = worker?.worker.run();
