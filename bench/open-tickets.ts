@@ -22,6 +22,7 @@ import { cpuDelta, cpuMillis } from './platform/cpu';
 import { runRound, type Action, type RoundResult, type Scenario } from './platform/load';
 import { treeMemory, type TreeMemory } from './platform/memory';
 import { startStack, type Stack } from './platform/stack';
+import { runBench } from './platform/run';
 
 const { values } = parseArgs({
   options: {
@@ -311,10 +312,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -16,6 +16,7 @@ import { startStack } from './platform/stack';
 import { newTicket } from './platform/compare';
 import { cpuMillis } from './platform/cpu';
 import { freePort } from '../tests/fault/servers';
+import { runBench } from './platform/run';
 
 const { values } = parseArgs({ options: { tickets: { type: 'string', default: '700' }, warm: { type: 'string', default: '200' } } });
 const N = Number(values.tickets);
@@ -109,10 +110,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -19,6 +19,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { parseWorkflowCode } from '@temporalio/worker/lib/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { WORKFLOW_BUNDLE, WORKFLOW_PRELOAD } from '../platform/worker';
+import { runBench } from './platform/run';
 
 const { values } = parseArgs({ options: { workflows: { type: 'string', default: '1000' }, out: { type: 'string' } } });
 const N = Number(values.workflows);
@@ -96,10 +97,4 @@ async function main() {
   fs.writeFileSync(out, JSON.stringify({ bench: 'workflow-footprint', at: new Date().toISOString(), machine, results }, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
