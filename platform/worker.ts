@@ -13,12 +13,27 @@ import { starterModel } from '../activities/classifier-model';
 
 const REQUEST_ID_WORKFLOW_INTERCEPTORS = path.resolve(__dirname, '../workflows/request-id-interceptors.ts');
 
+const WORKFLOWS = path.resolve(__dirname, '../workflows/index.ts');
+
+/**
+ * Loaded once by the workflow thread and shared by every workflow it runs, instead of once per new
+ * workflow (the SDK's reused V8 context keeps a module cache per workflow unless told otherwise):
+ * the workflows and the pure rules they import, and the request-id interceptors. None holds
+ * per-workflow state at module level (a workflow's state lives in the objects its run creates),
+ * so sharing changes nothing a workflow does. Measured (README, "Platform benchmarks"): loading
+ * them per workflow cost the module initialisers (the lifecycle tables, a time-zone formatter)
+ * for each new ticket, and the interceptors' AsyncLocalStorage became one more enabled storage
+ * per cached workflow, which Node calls on every promise the thread creates.
+ */
+const SHARED_WORKFLOW_MODULES = [WORKFLOWS, REQUEST_ID_WORKFLOW_INTERCEPTORS];
+
 /** What the workflow bundle is built from: the workflows, and the failure converter that seals failure messages. */
-export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules'> = {
-  workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
+export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules' | 'preloadModules'> = {
+  workflowsPath: WORKFLOWS,
   failureConverterPath: FAILURE_CONVERTER_PATH,
   // the request id of each start, update and signal on the workflow's log lines and what it issues
   workflowInterceptorModules: [REQUEST_ID_WORKFLOW_INTERCEPTORS],
+  preloadModules: SHARED_WORKFLOW_MODULES,
 };
 
 export async function createTicketWorker(opts: TemporalAccess & {
@@ -52,7 +67,9 @@ export async function createTicketWorker(opts: TemporalAccess & {
       activity: [requestIdActivityInterceptors, ...(tracing ? [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })] : [])],
     },
     ...(tracing ? { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } } : {}),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOW_BUNDLE.workflowsPath }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: WORKFLOW_BUNDLE.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules } }),
   });
   return { worker, connection };
 }
