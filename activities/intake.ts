@@ -16,7 +16,7 @@ import { currentModel } from './classifier-model';
 import { addDuration, dispatchDeadlines, subtractDuration } from '../domain/deadlines';
 import { OPEN_STATUSES, type DispatchDeadlines, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
-import type { Category, NewTicket } from '../domain/ticket';
+import type { Category, Classification, NewTicket } from '../domain/ticket';
 import type { LatLng } from '../domain/geo';
 import { districtOfPoint } from '../domain/districts';
 import { repeatsByPlace } from '../db/repeats-by-place';
@@ -72,6 +72,8 @@ export async function routeOf(db: Db, topic: string, regionCode: string | null):
  * ticket cannot be received as asked: a dispatch without a unit that no routing rule covers.
  */
 export interface Admission extends IntakeFindings {
+  /** The classification intake gave a ticket received with only its topic (topicClassification). */
+  classification?: Classification;
   dispatch?: { unitId: string; coUnitIds: string[]; deadlines: DispatchDeadlines };
   refused?: { field: string; message: string };
 }
@@ -132,16 +134,28 @@ export function mayAutoDispatch(
 }
 
 /**
+ * The classification of a ticket received with only its topic (Open311's service code): that
+ * topic, with the classifier's type and category; none when the ticket came classified, or without a topic.
+ */
+export function topicClassification(ticket: NewTicket, topic: string | undefined, proposal: ProposalSummary): Classification | undefined {
+  return !ticket.classification && topic ? { type: proposal.classification.type, topic, category: proposal.classification.category } : undefined;
+}
+
+/**
  * The decision made at receipt, from intake's findings: the dispatch the agent asked for (to the
  * unit named, else where the routing table sends the agent's topic, else the classifier's), or
- * the auto-dispatch on the proposal; its deadlines by the category that will be the ticket's.
+ * the auto-dispatch on the proposal; its deadlines by the category that will be the ticket's. A
+ * ticket received with only its `topic` is classified first (topicClassification).
  */
 export function admissionOf(
   ticket: NewTicket,
   findings: IntakeFindings,
   routeFor: (topic: string) => Pick<Route, 'unitId' | 'coUnitIds'> | null,
   deadlinesFor: (category: Category) => DispatchDeadlines,
+  topic?: string,
 ): Admission {
+  const classification = topicClassification(ticket, topic, findings.proposal);
+  if (classification) return { ...admissionOf({ ...ticket, classification }, findings, routeFor, deadlinesFor), classification };
   const d = ticket.disposition;
   let unit: { unitId: string; coUnitIds: string[] } | undefined;
   if (d?.action === 'dispatch') {
@@ -160,7 +174,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
   const { db } = database;
 
   /** 受理 + 分类: the proposal, the route, the repeats (反复多发) and the auto-dispatch decision. */
-  async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string }) {
+  async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string; topic?: string }) {
     const { ticket } = args;
     const [{ version, policy }, cal, proposed] = await Promise.all([
       currentPolicy(db),
@@ -171,7 +185,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
     const summary = summarize(proposal, routed);
     const receivedAt = new Date(args.receivedAt);
     const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
-    const topic = ticket.classification?.topic ?? summary.classification.topic;
+    const topic = ticket.classification?.topic ?? args.topic ?? summary.classification.topic;
     const recentOpen = and(
       ne(tickets.id, args.ticketId),
       inArray(tickets.status, [...OPEN_STATUSES]),
@@ -224,9 +238,9 @@ export function createIntakeActivities({ database }: ActivityDeps) {
      * The lean intake's one step (a local activity, reads only): the findings, and the unit and
      * deadlines of a dispatch at receipt, computed from `dispatchAt` under the current policy.
      */
-    async admit(args: { ticketId: string; ticket: NewTicket; receivedAt: string; dispatchAt: string }): Promise<Admission> {
+    async admit(args: { ticketId: string; ticket: NewTicket; receivedAt: string; dispatchAt: string; topic?: string }): Promise<Admission> {
       const { findings, cal, policy, version, routeFor } = await findingsOf(args);
-      return admissionOf(args.ticket, findings, routeFor, (category) => dispatchDeadlines(cal, policy, version, category, new Date(args.dispatchAt)));
+      return admissionOf(args.ticket, findings, routeFor, (category) => dispatchDeadlines(cal, policy, version, category, new Date(args.dispatchAt)), args.topic);
     },
 
     /** The route for a dispatch without a unit, decided after receipt (the triage update). */
