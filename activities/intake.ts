@@ -5,8 +5,9 @@
  */
 import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { preparedOn } from '../db/prepared';
 import { knowledgeBase, routingRules, tickets, units } from '../db/schema';
-import { currentPolicy, loadCalendar } from '../db/policy';
+import { loadCalendar, policyInForce } from '../db/policy';
 import { DEFAULT_CLASSIFIER_BASE, classify, route, type Proposal, type Route } from '../domain/classifier';
 import { gatesFor } from '../domain/classifier/gate';
 import { placeSimilarity, SAME_PLACE_SIMILARITY } from '../domain/classifier/place';
@@ -44,7 +45,7 @@ export async function proposeFor(
   db: Db,
   input: ProposalInput,
 ): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel; routeFor: (topic: string) => Route | null }> {
-  const [entries, { rules, unitRows }, model] = await Promise.all([db.select().from(knowledgeBase), routingTable(db), currentModel(db)]);
+  const [entries, { rules, unitRows }, model] = await Promise.all([knowledgeBaseRows(db).execute(), routingTable(db), currentModel(db)]);
   const proposal = classify(input, { ...DEFAULT_CLASSIFIER_BASE, knowledgeBase: entries, model });
   const pointRegion = proposal.regionCode.value === null && input.location ? districtOfPoint(input.location) : null;
   // the nearest district seat is a rough guess near borders (domain/geo.ts), so not a sure one
@@ -56,9 +57,14 @@ export async function proposeFor(
 
 /** The routing table in force: its rules and the units that exist (a rule naming a gone unit routes nowhere). */
 async function routingTable(db: Db) {
-  const [rules, unitRows] = await Promise.all([db.select().from(routingRules), db.select({ id: units.id }).from(units)]);
+  const [rules, unitRows] = await Promise.all([routingRuleRows(db).execute(), unitIds(db).execute()]);
   return { rules, unitRows };
 }
+
+// read by every intake: prepared once (db/prepared.ts)
+const knowledgeBaseRows = preparedOn((db) => db.select().from(knowledgeBase).prepare('knowledge_base'));
+const routingRuleRows = preparedOn((db) => db.select().from(routingRules).prepare('routing_rules'));
+const unitIds = preparedOn((db) => db.select({ id: units.id }).from(units).prepare('unit_ids'));
 
 /** The route of a topic in a district, with the routing table in force. */
 export async function routeOf(db: Db, topic: string, regionCode: string | null): Promise<Route | null> {
@@ -177,7 +183,7 @@ export function createIntakeActivities({ database }: ActivityDeps) {
   async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string; topic?: string }) {
     const { ticket } = args;
     const [{ version, policy }, cal, proposed] = await Promise.all([
-      currentPolicy(db),
+      policyInForce(db),
       loadCalendar(db),
       proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
     ]);

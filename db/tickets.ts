@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, getTableColumns, getTableName, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { Db } from './client';
+import { preparedOn } from './prepared';
 import { ticketEvents, ticketNumbers, tickets } from './schema';
 import { shanghaiDay } from '../domain/time';
 import { gridCell } from '../domain/geo';
@@ -22,13 +23,19 @@ export async function allocateTicketId(db: Db, receivedAt: Date): Promise<string
 }
 
 export async function findTicket(db: Db, id: string): Promise<TicketRow | undefined> {
-  const [row] = await db.select().from(tickets).where(eq(tickets.id, id));
+  const [row] = await ticketById(db).execute({ id });
   return row;
 }
 
 export async function ticketEventsOf(db: Db, id: string): Promise<EventRow[]> {
-  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id)).orderBy(asc(ticketEvents.seq));
+  return eventsOfTicket(db).execute({ id });
 }
+
+// read for every action and answer: prepared once (db/prepared.ts)
+const ticketById = preparedOn((db) => db.select().from(tickets).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_by_id'));
+const eventsOfTicket = preparedOn((db) =>
+  db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, sql.placeholder('id'))).orderBy(asc(ticketEvents.seq)).prepare('ticket_events_of'),
+);
 
 /** Whether the trail has a step made by this Temporal update (the update was applied). */
 export async function hasEventOfUpdate(db: Db, ticketId: string, updateId: string): Promise<boolean> {
