@@ -182,25 +182,31 @@ export function createIntakeActivities({ database }: ActivityDeps) {
   /** 受理 + 分类: the proposal, the route, the repeats (反复多发) and the auto-dispatch decision. */
   async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string; topic?: string }) {
     const { ticket } = args;
-    const [{ version, policy }, cal, proposed] = await Promise.all([
-      policyInForce(db),
-      loadCalendar(db),
+    const receivedAt = new Date(args.receivedAt);
+    const rules = Promise.all([policyInForce(db), loadCalendar(db)]);
+    const recentOpenSince = (since: Date) =>
+      and(ne(tickets.id, args.ticketId), inArray(tickets.status, [...OPEN_STATUSES]), eq(tickets.imported, false), gte(tickets.receivedAt, since));
+    const phone = ticket.caller.phone;
+    // the same caller's open tickets need the repeat window, not the proposal: looked up while the classifier runs
+    const callerRepeats = phone
+      ? rules.then(([{ policy }, cal]) =>
+          db
+            .select({ id: tickets.id, receivedAt: tickets.receivedAt })
+            .from(tickets)
+            .where(and(recentOpenSince(subtractDuration(cal, receivedAt, policy.repeatWindow)), eq(tickets.callerPhone, phone)))
+            .limit(10),
+        )
+      : Promise.resolve([]);
+    const [[{ version, policy }, cal], proposed, sameCaller] = await Promise.all([
+      rules,
       proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
+      callerRepeats,
     ]);
     const { proposal, route: routed, model } = proposed;
     const summary = summarize(proposal, routed);
-    const receivedAt = new Date(args.receivedAt);
     const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
     const topic = ticket.classification?.topic ?? args.topic ?? summary.classification.topic;
-    const recentOpen = and(
-      ne(tickets.id, args.ticketId),
-      inArray(tickets.status, [...OPEN_STATUSES]),
-      eq(tickets.imported, false),
-      gte(tickets.receivedAt, since),
-    );
-    const sameCaller = ticket.caller.phone
-      ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
-      : Promise.resolve([]);
+    const recentOpen = recentOpenSince(since);
     // the same place in other words: open tickets of the same middle topic (a ticket still in
     // triage has only the classifier's topic) whose address is similar (domain/classifier/place.ts)
     const samePlace = ticket.address
