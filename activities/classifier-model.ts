@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { preparedOn } from '../db/prepared';
 import { classifierModels, ticketEvents, tickets } from '../db/schema';
 import { type ClassifierData, DEFAULT_CLASSIFIER_BASE, parseCorpus } from '../domain/classifier';
 import { labelledTicketSchema } from '../domain/classifier/corpus';
@@ -88,18 +89,24 @@ export async function promotedArtifact(db: Db): Promise<{ version: string; artif
 
 const compiled = new Map<string, CompiledModel>();
 
+// looked up by every classification: prepared once (db/prepared.ts)
+const promotedModelId = preparedOn((db) =>
+  db
+    .select({ id: classifierModels.id })
+    .from(classifierModels)
+    .where(eq(classifierModels.status, 'promoted'))
+    .orderBy(desc(classifierModels.promotedAt))
+    .limit(1)
+    .prepare('promoted_model_id'),
+);
+
 /**
  * The model in force: the newest promoted one in Postgres, else the starter model. The lookup of
  * the version is one indexed row; the artifact is read and compiled only when the version
  * changes, so a worker picks up a newly promoted model on its next classification.
  */
 export async function currentModel(db: Db): Promise<CompiledModel> {
-  const [row] = await db
-    .select({ id: classifierModels.id })
-    .from(classifierModels)
-    .where(eq(classifierModels.status, 'promoted'))
-    .orderBy(desc(classifierModels.promotedAt))
-    .limit(1);
+  const [row] = await promotedModelId(db).execute();
   if (!row) return starterModel().model;
   const cached = compiled.get(row.id);
   if (cached) return cached;

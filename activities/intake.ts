@@ -5,8 +5,9 @@
  */
 import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { preparedOn } from '../db/prepared';
 import { knowledgeBase, routingRules, tickets, units } from '../db/schema';
-import { currentPolicy, loadCalendar } from '../db/policy';
+import { loadCalendar, policyInForce } from '../db/policy';
 import { DEFAULT_CLASSIFIER_BASE, classify, route, type Proposal, type Route } from '../domain/classifier';
 import { gatesFor } from '../domain/classifier/gate';
 import { placeSimilarity, SAME_PLACE_SIMILARITY } from '../domain/classifier/place';
@@ -16,7 +17,7 @@ import { currentModel } from './classifier-model';
 import { addDuration, dispatchDeadlines, subtractDuration } from '../domain/deadlines';
 import { OPEN_STATUSES, type DispatchDeadlines, type IntakeFindings, type ProposalSummary } from '../domain/lifecycle';
 import type { Policy } from '../domain/policy';
-import type { Category, NewTicket } from '../domain/ticket';
+import type { Category, Classification, NewTicket } from '../domain/ticket';
 import type { LatLng } from '../domain/geo';
 import { districtOfPoint } from '../domain/districts';
 import { repeatsByPlace } from '../db/repeats-by-place';
@@ -60,7 +61,7 @@ export async function proposeFor(
   db: Db,
   input: ProposalInput,
 ): Promise<{ proposal: Proposal; route: Route | null; model: CompiledModel; routeFor: (topic: string) => Route | null }> {
-  const [entries, { rules, unitRows }, model] = await Promise.all([db.select().from(knowledgeBase), routingTable(db), currentModel(db)]);
+  const [entries, { rules, unitRows }, model] = await Promise.all([knowledgeBaseRows(db).execute(), routingTable(db), currentModel(db)]);
   const proposal = classify(input, { ...DEFAULT_CLASSIFIER_BASE, knowledgeBase: entries, model });
   const pointRegion = proposal.regionCode.value === null && input.location ? districtOfPoint(input.location) : null;
   // the nearest district seat is a rough guess near borders (domain/geo.ts), so not a sure one
@@ -72,9 +73,14 @@ export async function proposeFor(
 
 /** The routing table in force: its rules and the units that exist (a rule naming a gone unit routes nowhere). */
 async function routingTable(db: Db) {
-  const [rules, unitRows] = await Promise.all([db.select().from(routingRules), db.select({ id: units.id }).from(units)]);
+  const [rules, unitRows] = await Promise.all([routingRuleRows(db).execute(), unitIds(db).execute()]);
   return { rules, unitRows };
 }
+
+// read by every intake: prepared once (db/prepared.ts)
+const knowledgeBaseRows = preparedOn((db) => db.select().from(knowledgeBase).prepare('knowledge_base'));
+const routingRuleRows = preparedOn((db) => db.select().from(routingRules).prepare('routing_rules'));
+const unitIds = preparedOn((db) => db.select({ id: units.id }).from(units).prepare('unit_ids'));
 
 /** The route of a topic in a district, with the routing table in force. */
 export async function routeOf(db: Db, topic: string, regionCode: string | null): Promise<Route | null> {
@@ -88,6 +94,8 @@ export async function routeOf(db: Db, topic: string, regionCode: string | null):
  * ticket cannot be received as asked: a dispatch without a unit that no routing rule covers.
  */
 export interface Admission extends IntakeFindings {
+  /** The classification intake gave a ticket received with only its topic (topicClassification). */
+  classification?: Classification;
   dispatch?: { unitId: string; coUnitIds: string[]; deadlines: DispatchDeadlines };
   refused?: { field: string; message: string };
 }
@@ -151,16 +159,28 @@ export function mayAutoDispatch(
 }
 
 /**
+ * The classification of a ticket received with only its topic (Open311's service code): that
+ * topic, with the classifier's type and category; none when the ticket came classified, or without a topic.
+ */
+export function topicClassification(ticket: NewTicket, topic: string | undefined, proposal: ProposalSummary): Classification | undefined {
+  return !ticket.classification && topic ? { type: proposal.classification.type, topic, category: proposal.classification.category } : undefined;
+}
+
+/**
  * The decision made at receipt, from intake's findings: the dispatch the agent asked for (to the
  * unit named, else where the routing table sends the agent's topic, else the classifier's), or
- * the auto-dispatch on the proposal; its deadlines by the category that will be the ticket's.
+ * the auto-dispatch on the proposal; its deadlines by the category that will be the ticket's. A
+ * ticket received with only its `topic` is classified first (topicClassification).
  */
 export function admissionOf(
   ticket: NewTicket,
   findings: IntakeFindings,
   routeFor: (topic: string) => Pick<Route, 'unitId' | 'coUnitIds'> | null,
   deadlinesFor: (category: Category) => DispatchDeadlines,
+  topic?: string,
 ): Admission {
+  const classification = topicClassification(ticket, topic, findings.proposal);
+  if (classification) return { ...admissionOf({ ...ticket, classification }, findings, routeFor, deadlinesFor), classification };
   const d = ticket.disposition;
   let unit: { unitId: string; coUnitIds: string[] } | undefined;
   if (d?.action === 'dispatch') {
@@ -179,27 +199,33 @@ export function createIntakeActivities({ database }: ActivityDeps) {
   const { db } = database;
 
   /** 受理 + 分类: the proposal, the route, the repeats (反复多发) and the auto-dispatch decision. */
-  async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string }) {
+  async function findingsOf(args: { ticketId: string; ticket: NewTicket; receivedAt: string; topic?: string }) {
     const { ticket } = args;
-    const [{ version, policy }, cal, proposed] = await Promise.all([
-      currentPolicy(db),
-      loadCalendar(db),
+    const receivedAt = new Date(args.receivedAt);
+    const rules = Promise.all([policyInForce(db), loadCalendar(db)]);
+    const recentOpenSince = (since: Date) =>
+      and(ne(tickets.id, args.ticketId), inArray(tickets.status, [...OPEN_STATUSES]), eq(tickets.imported, false), gte(tickets.receivedAt, since));
+    const phone = ticket.caller.phone;
+    // the same caller's open tickets need the repeat window, not the proposal: looked up while the classifier runs
+    const callerRepeats = phone
+      ? rules.then(([{ policy }, cal]) =>
+          db
+            .select({ id: tickets.id, receivedAt: tickets.receivedAt })
+            .from(tickets)
+            .where(and(recentOpenSince(subtractDuration(cal, receivedAt, policy.repeatWindow)), eq(tickets.callerPhone, phone)))
+            .limit(10),
+        )
+      : Promise.resolve([]);
+    const [[{ version, policy }, cal], proposed, sameCaller] = await Promise.all([
+      rules,
       proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
+      callerRepeats,
     ]);
     const { proposal, route: routed, model } = proposed;
     const summary = summarize(proposal, routed);
-    const receivedAt = new Date(args.receivedAt);
     const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
-    const topic = ticket.classification?.topic ?? summary.classification.topic;
-    const recentOpen = and(
-      ne(tickets.id, args.ticketId),
-      inArray(tickets.status, [...OPEN_STATUSES]),
-      eq(tickets.imported, false),
-      gte(tickets.receivedAt, since),
-    );
-    const sameCaller = ticket.caller.phone
-      ? db.select({ id: tickets.id, receivedAt: tickets.receivedAt }).from(tickets).where(and(recentOpen, eq(tickets.callerPhone, ticket.caller.phone))).limit(10)
-      : Promise.resolve([]);
+    const topic = ticket.classification?.topic ?? args.topic ?? summary.classification.topic;
+    const recentOpen = recentOpenSince(since);
     // the same place: open tickets whose address is similar (domain/classifier/place.ts) — the
     // newest of the same middle topic and the newest of any (the same problem may have been
     // filed under another topic) — or whose point is near (db/repeats-by-place.ts); of those,
@@ -235,10 +261,10 @@ export function createIntakeActivities({ database }: ActivityDeps) {
           ),
         ).then((lists) => lists.flat().sort((x, y) => x.distanceMeters - y.distanceMeters))
       : Promise.resolve([]);
-    const [callerRows, placeRows, nearRows] = await Promise.all([sameCaller, samePlace, nearby]);
+    const [placeRows, nearRows] = await Promise.all([samePlace, nearby]);
     const atPlace = [...new Set([...placeRows.map((r) => r.id), ...nearRows.map((r) => r.id)])].slice(0, PROBLEM_CANDIDATES);
     const sameProblem = await sameProblemAt(db, model, report, profile, atPlace);
-    const found = new Map([...callerRows, ...sameProblem].map((row) => [row.id, row]));
+    const found = new Map([...sameCaller, ...sameProblem].map((row) => [row.id, row]));
     const repeatOf = [...found.values()]
       .sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime() || x.id.localeCompare(y.id))
       .slice(0, 10)
@@ -262,9 +288,9 @@ export function createIntakeActivities({ database }: ActivityDeps) {
      * The lean intake's one step (a local activity, reads only): the findings, and the unit and
      * deadlines of a dispatch at receipt, computed from `dispatchAt` under the current policy.
      */
-    async admit(args: { ticketId: string; ticket: NewTicket; receivedAt: string; dispatchAt: string }): Promise<Admission> {
+    async admit(args: { ticketId: string; ticket: NewTicket; receivedAt: string; dispatchAt: string; topic?: string }): Promise<Admission> {
       const { findings, cal, policy, version, routeFor } = await findingsOf(args);
-      return admissionOf(args.ticket, findings, routeFor, (category) => dispatchDeadlines(cal, policy, version, category, new Date(args.dispatchAt)));
+      return admissionOf(args.ticket, findings, routeFor, (category) => dispatchDeadlines(cal, policy, version, category, new Date(args.dispatchAt)), args.topic);
     },
 
     /** The route for a dispatch without a unit, decided after receipt (the triage update). */

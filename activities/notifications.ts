@@ -141,13 +141,6 @@ export function createNotificationActivities({ database, logger, secretBox, webh
     return 'delivered';
   }
 
-  /** A unit with a webhookUrl, a platform with an endpoint configured. */
-  async function hasEndpoint(target: NotificationTarget): Promise<boolean> {
-    if (target.kind === 'platform') return platforms[target.id] !== undefined;
-    const [unit] = await db.select({ webhookUrl: units.webhookUrl }).from(units).where(eq(units.id, target.id));
-    return Boolean(unit?.webhookUrl);
-  }
-
   const record = (n: OutboxNotification, status = 'pending') =>
     db
       .insert(notifications)
@@ -161,10 +154,19 @@ export function createNotificationActivities({ database, logger, secretBox, webh
      * has one): `deliver` says whether a delivery workflow is needed.
      */
     async recordNotification(n: OutboxNotification): Promise<'deliver' | 'no_webhook'> {
-      const status = (await hasEndpoint(n.target)) ? 'pending' : 'no_webhook';
-      await record(n, status);
-      const [row] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, n.id));
-      // recorded by an earlier attempt: as it was recorded then
+      // a platform's endpoint is configuration; a unit's webhook is its row's webhookUrl, read in
+      // the same statement that records the notification and answers how it was recorded (by this
+      // attempt, or as an earlier one did): one round trip, prepared once per connection
+      const platform = n.target.kind === 'platform' ? (platforms[n.target.id] !== undefined ? 'pending' : 'no_webhook') : null;
+      const [row] = await database.sql<{ status: string | null }[]>`
+        with inserted as (
+          insert into notifications (id, ticket_id, unit_id, target_kind, target_id, kind, payload, status)
+          values (${n.id}, ${n.ticketId}, ${n.unitId ?? null}, ${n.target.kind}, ${n.target.id}, ${n.kind}, ${JSON.stringify(n.payload)}::jsonb,
+            coalesce(${platform}::text, case when exists (select 1 from units where id = ${n.target.id} and coalesce(webhook_url, '') <> '') then 'pending' else 'no_webhook' end))
+          on conflict do nothing
+          returning status
+        )
+        select coalesce((select status from inserted), (select status from notifications where id = ${n.id})) as status`;
       return row?.status === 'no_webhook' ? 'no_webhook' : 'deliver';
     },
 

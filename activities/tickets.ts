@@ -2,10 +2,8 @@
  * Activities that project a ticket's steps into Postgres. Each is idempotent: the event's key is
  * (ticket id, sequence number) chosen by the workflow, and the ticket row only moves forward.
  */
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { ticketEvents, tickets } from '../db/schema';
-import { ticketRow } from '../db/tickets';
+import { recordTicketSteps, ticketRow } from '../db/tickets';
 import type { TicketState } from '../domain/lifecycle';
 import type { Actor } from '../domain/ticket';
 import type { Logger } from '../platform/logger';
@@ -24,33 +22,20 @@ export interface TicketEvent {
 }
 
 export function createTicketActivities({ database, logger }: { database: Database; logger: Logger }) {
-  const { db } = database;
-
   async function recordSteps(events: TicketEvent[], snapshot: TicketState): Promise<void> {
     if (events.length === 0) return;
     const row = ticketRow(snapshot);
     const steps = events.map((e) => e.type).join(',');
     // the Postgres write of the steps, as a span of the activity's trace
     const inserted = await inSpan('postgres: record ticket step', { 'ticket.id': snapshot.id, 'ticket.step': steps }, () =>
-      db.transaction(async (tx) => {
-        await tx
-          .insert(tickets)
-          .values(row)
-          .onConflictDoUpdate({
-            target: tickets.id,
-            set: { ...row, updatedAt: sql`now()` },
-            // a retried or late step never moves the row backwards
-            setWhere: sql`${tickets.lastEventSeq} < ${row.lastEventSeq}`,
-          });
-        return tx
-          .insert(ticketEvents)
-          .values(events.map((event) => ({ ...event, at: new Date(event.at) })))
-          .onConflictDoNothing()
-          .returning({ seq: ticketEvents.seq });
-      }),
+      recordTicketSteps(
+        database.sql,
+        row,
+        events.map((event) => ({ ...event, at: new Date(event.at), updateId: event.updateId ?? null })),
+      ),
     );
     // counted once per step: a retried write of a step already recorded inserts nothing
-    const fresh = new Set(inserted.map((r) => r.seq));
+    const fresh = new Set(inserted);
     for (const event of events) {
       if (fresh.has(event.seq)) countStep(event, snapshot);
       logger.info({ ticketId: event.ticketId, step: event.type, seq: event.seq, actor: event.actor.role }, 'ticket step recorded');

@@ -4,8 +4,9 @@
  */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { preparedOn } from '../db/prepared';
 import { apiKeys } from '../db/schema';
 import type { AdminActor } from '../db/audit';
 import type { Actor, Role } from '../domain/ticket';
@@ -56,12 +57,15 @@ export function keyLookup(db: Db, adminApiKey: string | undefined): (key: string
 
 /** An unrevoked key's principal, by its hash or its id. */
 export async function principalOfKeyId(db: Db, by: { hash: string } | { id: string }): Promise<Principal | undefined> {
-  const [key] = await db
-    .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, unitId: apiKeys.unitId })
-    .from(apiKeys)
-    .where(and('hash' in by ? eq(apiKeys.keyHash, by.hash) : eq(apiKeys.id, by.id), isNull(apiKeys.revokedAt)));
+  const [key] = 'hash' in by ? await keyByHash(db).execute({ hash: by.hash }) : await keyById(db).execute({ id: by.id });
   return key ? { id: key.id, name: key.name, role: key.role, unitId: key.unitId ?? undefined } : undefined;
 }
+
+// looked up on every request: prepared once (db/prepared.ts)
+const keyWhere = (db: Db, match: SQL) =>
+  db.select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, unitId: apiKeys.unitId }).from(apiKeys).where(and(match, isNull(apiKeys.revokedAt)));
+const keyByHash = preparedOn((db) => keyWhere(db, eq(apiKeys.keyHash, sql.placeholder('hash'))).prepare('api_key_by_hash'));
+const keyById = preparedOn((db) => keyWhere(db, eq(apiKeys.id, sql.placeholder('id'))).prepare('api_key_by_id'));
 
 /** The key of an `Authorization: Bearer <key>` header, if any. */
 export function bearerKey(req: Request): string | undefined {

@@ -133,7 +133,8 @@ export const TRIAGE_EXAMPLE = {
 
 /** What other front doors (Open311) reuse of the ticket endpoints. */
 export interface TicketReception {
-  receiveTicket(body: NewTicket, res: Response): Promise<string>;
+  /** `topic`: the channel's topic for a ticket without a classification (Open311's service code), for intake to classify with */
+  receiveTicket(body: NewTicket, res: Response, topic?: string): Promise<string>;
 }
 
 export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
@@ -224,7 +225,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
    * /v1/tickets and Open311's POST requests. `res.locals.workflowStarted` tells a caller whose
    * wait failed that the ticket will still come to exist.
    */
-  async function receive(body: NewTicket, res: Response): Promise<{ id: string; state?: TicketState }> {
+  async function receive(body: NewTicket, res: Response, topic?: string): Promise<{ id: string; state?: TicketState }> {
     const disposition = body.disposition;
     await assertReferencesExist(db, [...ticketRefs(body), ...(disposition?.action === 'dispatch' && disposition.unitId ? unitRefs('disposition', disposition.unitId, disposition.coUnitIds) : [])]);
     if (body.externalRef) {
@@ -234,7 +235,7 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
     }
     const principal = res.locals.principal;
     const receivedAt = new Date();
-    const input: TicketWorkflowInput = { ticket: body, receivedAt: receivedAt.toISOString(), actor: actorOf(principal) };
+    const input: TicketWorkflowInput = { ticket: body, receivedAt: receivedAt.toISOString(), actor: actorOf(principal), ...(topic ? { topic } : {}) };
     // admitted before a ticket number is taken, so a request shed under overload uses none
     return temporalCalls.run(async () => {
       // a retry with the Idempotency-Key of an attempt that failed after starting gets the same ticket
@@ -492,5 +493,5 @@ export function ticketRoutes(api: Api, deps: TicketDeps): TicketReception {
   ];
   for (const register of actions) register();
 
-  return { receiveTicket: async (body, res) => (await receive(body, res)).id };
+  return { receiveTicket: async (body, res, topic) => (await receive(body, res, topic)).id };
 }

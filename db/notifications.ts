@@ -1,6 +1,7 @@
 /** Reads of the notification outbox, and an admin's redelivery of one. */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { preparedOn } from './prepared';
 import { notifications } from './schema';
 import { recordAdminChange, type AdminActor } from './audit';
 
@@ -12,12 +13,18 @@ export const REDELIVERABLE = ['failed', 'no_webhook'] as const;
 
 /** A ticket's notifications, oldest first; `unitId` keeps them to the ones about that unit. */
 export function notificationsOfTicket(db: Db, ticketId: string, unitId?: string): Promise<NotificationRow[]> {
-  return db
+  return unitId ? ofTicketToUnit(db).execute({ ticketId, unitId }) : ofTicket(db).execute({ ticketId });
+}
+
+// read for every ticket the API answers with: prepared once (db/prepared.ts)
+const notificationsWhere = (db: Db, unit?: SQL) =>
+  db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.ticketId, ticketId), unitId ? eq(notifications.unitId, unitId) : undefined))
+    .where(and(eq(notifications.ticketId, sql.placeholder('ticketId')), unit))
     .orderBy(asc(notifications.createdAt), asc(notifications.id));
-}
+const ofTicket = preparedOn((db) => notificationsWhere(db).prepare('notifications_of_ticket'));
+const ofTicketToUnit = preparedOn((db) => notificationsWhere(db, eq(notifications.unitId, sql.placeholder('unitId'))).prepare('notifications_of_ticket_to_unit'));
 
 export function listNotifications(
   db: Db,

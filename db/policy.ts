@@ -4,6 +4,7 @@
  */
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from './client';
+import { preparedOn } from './prepared';
 import type { Tx } from './audit';
 import { calendarOverrides, policies } from './schema';
 import { WorkingDayCalendar, nextYearMissing, type CalendarOverride } from '../domain/calendar';
@@ -17,6 +18,18 @@ export interface PolicyVersion {
 
 export async function currentPolicy(db: Tx): Promise<PolicyVersion> {
   const [row] = await db.select().from(policies).orderBy(desc(policies.version)).limit(1);
+  return policyVersionOf(row);
+}
+
+/** The policy in force, by a query prepared once (db/prepared.ts): for reads outside a transaction, e.g. every intake's. */
+export async function policyInForce(db: Db): Promise<PolicyVersion> {
+  const [row] = await latestPolicy(db).execute();
+  return policyVersionOf(row);
+}
+
+const latestPolicy = preparedOn((db) => db.select().from(policies).orderBy(desc(policies.version)).limit(1).prepare('policy_in_force'));
+
+function policyVersionOf(row: typeof policies.$inferSelect | undefined): PolicyVersion {
   return row ? { version: row.version, policy: storedPolicy(row.policy) } : { version: 0, policy: DEFAULT_POLICY };
 }
 
@@ -43,9 +56,12 @@ export async function savePolicy(db: Tx, policy: Policy, createdBy: string): Pro
 }
 
 export async function calendarOverridesOf(db: Db): Promise<CalendarOverride[]> {
-  const rows = await db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.date));
+  const rows = await overrideRows(db).execute();
   return rows.map(overrideOf);
 }
+
+// read by every intake and deadline: prepared once (db/prepared.ts)
+const overrideRows = preparedOn((db) => db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.date)).prepare('calendar_overrides'));
 
 /** A stored override as the API shows it (no name when it has none). */
 export function overrideOf(r: typeof calendarOverrides.$inferSelect): CalendarOverride {

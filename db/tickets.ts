@@ -1,6 +1,8 @@
 /** Reads of the ticket read model, and the allocation of human ticket numbers. */
-import { and, asc, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, getTableName, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { Db } from './client';
+import { preparedOn } from './prepared';
 import { ticketEvents, ticketNumbers, tickets } from './schema';
 import { shanghaiDay } from '../domain/time';
 import { gridCell } from '../domain/geo';
@@ -22,13 +24,19 @@ export async function allocateTicketId(db: Db, receivedAt: Date): Promise<string
 }
 
 export async function findTicket(db: Db, id: string): Promise<TicketRow | undefined> {
-  const [row] = await db.select().from(tickets).where(eq(tickets.id, id));
+  const [row] = await ticketById(db).execute({ id });
   return row;
 }
 
 export async function ticketEventsOf(db: Db, id: string): Promise<EventRow[]> {
-  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id)).orderBy(asc(ticketEvents.seq));
+  return eventsOfTicket(db).execute({ id });
 }
+
+// read for every action and answer: prepared once (db/prepared.ts)
+const ticketById = preparedOn((db) => db.select().from(tickets).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_by_id'));
+const eventsOfTicket = preparedOn((db) =>
+  db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, sql.placeholder('id'))).orderBy(asc(ticketEvents.seq)).prepare('ticket_events_of'),
+);
 
 /** Whether the trail has a step made by this Temporal update (the update was applied). */
 export async function hasEventOfUpdate(db: Db, ticketId: string, updateId: string): Promise<boolean> {
@@ -194,4 +202,58 @@ export function ticketRow(s: TicketState): TicketProjection {
 /** The ticket's row as a workflow state projects it, as a read would return it (the API's answer to an action). */
 export function rowOfState(state: TicketState): TicketRow {
   return { imported: false, updatedAt: new Date(), ...ticketRow(state) };
+}
+
+/** A step of the trail as the ticket_events table holds it. */
+export type StepRow = Pick<typeof ticketEvents.$inferInsert, 'ticketId' | 'seq' | 'type' | 'at' | 'actor' | 'data' | 'updateId'>;
+
+const STEP_KEYS = ['ticketId', 'seq', 'type', 'at', 'actor', 'data', 'updateId'] as const satisfies readonly (keyof StepRow)[];
+
+/** The statement of recordTicketSteps, by the ticket row's keys and the number of steps; made once for each. */
+const stepStatements = new Map<string, string>();
+
+function stepStatement(rowKeys: string[], steps: number): string {
+  const cacheKey = `${rowKeys.join(',')}|${steps}`;
+  const cached = stepStatements.get(cacheKey);
+  if (cached) return cached;
+  const ticketColumns = getTableColumns(tickets);
+  const eventColumns = getTableColumns(ticketEvents);
+  const name = (column: { name: string }) => `"${column.name}"`;
+  const cols = rowKeys.map((key) => name(ticketColumns[key as keyof typeof ticketColumns]));
+  let n = 0;
+  const params = (count: number) => `(${Array.from({ length: count }, () => `$${++n}`).join(', ')})`;
+  const ticketValues = params(cols.length);
+  const stepValues = Array.from({ length: steps }, () => params(STEP_KEYS.length)).join(', ');
+  const text =
+    `with ticket as (insert into "${getTableName(tickets)}" (${cols.join(', ')}) values ${ticketValues} ` +
+    `on conflict (${name(ticketColumns.id)}) do update set ${cols.filter((c) => c !== name(ticketColumns.id)).map((c) => `${c} = excluded.${c}`).join(', ')}, ${name(ticketColumns.updatedAt)} = now() ` +
+    `where "${getTableName(tickets)}".${name(ticketColumns.lastEventSeq)} < excluded.${name(ticketColumns.lastEventSeq)}) ` +
+    `insert into "${getTableName(ticketEvents)}" (${STEP_KEYS.map((key) => name(eventColumns[key])).join(', ')}) values ${stepValues} ` +
+    `on conflict do nothing returning ${name(eventColumns.seq)}`;
+  stepStatements.set(cacheKey, text);
+  return text;
+}
+
+/** A value as drizzle sends it for its column (JSON text for jsonb, ISO text for a timestamp, an array literal). */
+function driverValue(column: { mapToDriverValue(value: unknown): unknown }, value: unknown): unknown {
+  return value === null || value === undefined ? null : column.mapToDriverValue(value);
+}
+
+/**
+ * Writes steps of the trail and the ticket's row as it stands after the last, in one statement
+ * (atomic as a transaction, one round trip instead of four), prepared once per connection: the
+ * row is inserted, or updated only when it is behind (a retried or late write never moves it
+ * backwards); a step already recorded is left as it is. Answers the sequence numbers inserted.
+ * The same writes as drizzle's insert … on conflict, with its column encodings, without
+ * building the 50-column query again for every step.
+ */
+export async function recordTicketSteps(client: postgres.Sql, row: TicketProjection, steps: StepRow[]): Promise<number[]> {
+  if (steps.length === 0) return [];
+  const ticketColumns = getTableColumns(tickets);
+  const eventColumns = getTableColumns(ticketEvents);
+  const rowKeys = Object.keys(row) as (keyof TicketProjection)[];
+  const params: unknown[] = rowKeys.map((key) => driverValue(ticketColumns[key], row[key]));
+  for (const step of steps) for (const key of STEP_KEYS) params.push(driverValue(eventColumns[key], step[key]));
+  const inserted = await client.unsafe<{ seq: number }[]>(stepStatement(rowKeys, steps.length), params as postgres.ParameterOrJSON<never>[], { prepare: true });
+  return inserted.map((r) => r.seq);
 }

@@ -13,27 +13,26 @@ import { starterModel } from '../activities/classifier-model';
 
 const REQUEST_ID_WORKFLOW_INTERCEPTORS = path.resolve(__dirname, '../workflows/request-id-interceptors.ts');
 
+const WORKFLOWS = path.resolve(__dirname, '../workflows/index.ts');
+
 /**
- * The modules of the workflow bundle that every workflow in a worker shares (BundleOptions
- * preloadModules): with the SDK's reusable V8 context each workflow evaluates the bundle's modules
- * afresh, in its own module scope, unless they are preloaded once when the context starts. Only
- * modules without state of their own and without a workflow API call at module scope belong here:
- * they are evaluated before any workflow exists and then frozen. `npm run bench:workflow-footprint`
- * measures what this saves per cached workflow.
+ * Loaded once by the workflow thread and shared by every workflow it runs (the SDK's bundler
+ * preloadModules), instead of once per new workflow: with the SDK's reused V8 context each workflow
+ * keeps a module cache of its own and evaluates the bundle's modules afresh unless they are
+ * preloaded. The workflows, the pure rules they import, the SDK modules they use, and the
+ * request-id interceptors: none holds per-workflow state at module level (a workflow's state lives
+ * in the objects its run creates), so sharing changes nothing a workflow does; they are evaluated
+ * before any workflow exists and then frozen. Loading them per workflow cost each new ticket the
+ * module initialisers, and made the interceptors' AsyncLocalStorage one more enabled storage per
+ * cached workflow, which Node copies onto every promise the thread creates (README, "The worker's
+ * memory per cached workflow"; the SDK's own per-workflow storage is patched the same way,
+ * patches/@temporalio+workflow+1.24.0.patch).
  */
-export const WORKFLOW_PRELOAD: string[] = [
-  'long',
-  'ms',
-  'nexus-rpc',
-  '@temporalio/common',
-  ...['lifecycle', 'statuses', 'reports', 'hand-back', 'sealed', 'storable', 'time'].map((m) => path.resolve(__dirname, `../domain/${m}.ts`)),
-  // its AsyncLocalStorage once for all workflows (see the module)
-  REQUEST_ID_WORKFLOW_INTERCEPTORS,
-];
+export const WORKFLOW_PRELOAD: string[] = [WORKFLOWS, REQUEST_ID_WORKFLOW_INTERCEPTORS];
 
 /** What the workflow bundle is built from: the workflows, and the failure converter that seals failure messages. */
 export const WORKFLOW_BUNDLE: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules' | 'preloadModules'> = {
-  workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
+  workflowsPath: WORKFLOWS,
   failureConverterPath: FAILURE_CONVERTER_PATH,
   // the request id of each start, update and signal on the workflow's log lines and what it issues
   workflowInterceptorModules: [REQUEST_ID_WORKFLOW_INTERCEPTORS],

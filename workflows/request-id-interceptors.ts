@@ -5,18 +5,16 @@
  * and signals the handler issues carry it on. Work the workflow does of its own accord later (a
  * deadline's timer) runs in the context of the request that started the ticket.
  */
-import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
-// the SDK's AsyncLocalStorage from the module that defines it, not the package's index: this module
-// is preloaded (platform/worker.ts WORKFLOW_PRELOAD) and must not pull the rest of the SDK with it
-import { AsyncLocalStorage } from '@temporalio/workflow/lib/cancellation-scope';
+import { AsyncLocalStorage, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import { REQUEST_ID_HEADER, requestIdOf, withRequestId } from './request-id-header';
 
 /**
  * One storage for every workflow of the worker's V8 context, made once when the module is
- * preloaded: a storage per workflow would stay enabled while the workflow is cached, and Node 20
- * copies every enabled storage onto every new promise, so each promise would carry one property
- * per cached workflow. A store still belongs to the handler that set it. Kept in this closure (not
- * exported): the SDK freezes what a preloaded module exports, and a frozen storage cannot run.
+ * preloaded (platform/worker.ts WORKFLOW_PRELOAD): a storage per workflow would stay enabled while
+ * the workflow is cached, and Node 20 copies every enabled storage onto every new promise, so each
+ * promise would carry one property per cached workflow. A store still belongs to the handler that
+ * set it. Kept in this closure (not exported): the SDK freezes what a preloaded module exports,
+ * and a frozen storage cannot run.
  */
 const current = new AsyncLocalStorage<string>();
 

@@ -53,6 +53,11 @@ export interface TicketWorkflowInput {
   ticket: NewTicket;
   receivedAt: string;
   actor: Actor;
+  /**
+   * The topic the channel gives, for a ticket that comes without a classification (Open311's
+   * service code): intake classifies it with this topic and the classifier's type and category.
+   */
+  topic?: string;
 }
 
 /**
@@ -205,7 +210,7 @@ class TicketCase {
     const { ticket, actor } = this.input;
     if (this.lean) {
       await this.exclusive(async () => {
-        this.refused = await this.steps.admit(ticket, actor);
+        this.refused = await this.steps.admit(ticket, actor, this.input.topic);
       });
       return this.refused;
     }

@@ -9,7 +9,6 @@ import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Db } from '../../db/client';
 import { findTicket } from '../../db/tickets';
-import { proposeFor } from '../../activities/intake';
 import { newTicketSchema, ticketIdSchema, type NewTicket } from '../../domain/ticket';
 import { BOOTSTRAP_ADMIN, keyLookup, type Principal } from '../auth';
 import { HttpError, isUnavailable, parse } from '../errors';
@@ -175,8 +174,11 @@ export function open311Routes(deps: Open311Deps): Router {
     return { id: principal.id, name: principal.name, role: principal.role };
   }
 
-  /** The ticket a POST requests makes: the chosen service is its topic; the classifier gives type and urgency. */
-  async function ticketOf(f: Record<string, string>): Promise<NewTicket> {
+  /**
+   * The ticket a POST requests makes, and its topic: the chosen service. The classifier gives its
+   * type and urgency in the workflow's intake, where it runs once for every ticket.
+   */
+  async function ticketOf(f: Record<string, string>): Promise<{ ticket: NewTicket; topic: string }> {
     if (!f.service_code) throw new Open311Error(400, 'service_code: required');
     const service = await findService(db, f.service_code);
     const answers = Object.fromEntries(
@@ -206,9 +208,7 @@ export function open311Routes(deps: Open311Deps): Router {
       ...(hasPoint ? { location: { lat: number(f.lat, 'lat'), lng: number(f.long, 'long'), crs: f.crs ?? 'WGS84' } } : {}),
       ...(f.media_url ? { mediaUrl: f.media_url } : {}),
     };
-    const ticket = parse(newTicketSchema, candidate, 'body');
-    const { proposal } = await proposeFor(db, { content: ticket.content, address: ticket.address, location: ticket.location });
-    return { ...ticket, classification: { type: proposal.type.value, topic: service.service_code, category: proposal.category.value } };
+    return { ticket: parse(newTicketSchema, candidate, 'body'), topic: service.service_code };
   }
 
   router.get('/discovery.:ext', (req, res) => {
@@ -316,10 +316,10 @@ export function open311Routes(deps: Open311Deps): Router {
         send(res, format, status, root, value);
       };
       try {
-        const ticket = await ticketOf(f);
+        const { ticket, topic } = await ticketOf(f);
         let id: string;
         try {
-          id = await deps.reception.receiveTicket(ticket, res);
+          id = await deps.reception.receiveTicket(ticket, res, topic);
         } catch (err) {
           // the workflow has started but did not confirm in time: the ticket will exist, so answer a
           // token; a retry with the key is not answered the token but runs again, to the same ticket

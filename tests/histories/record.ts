@@ -48,6 +48,7 @@ const RECORDINGS: { file: string; life: string; sealing: PayloadSealing }[] = [
     'outbox-notifications',
     'routed-by-the-workflow',
     'platform-hand-back',
+    'classified-by-its-topic',
   ].map((life) => ({
     file: `sealed-lean-${life}`,
     life,
@@ -174,6 +175,18 @@ function lives(t: TimeSkippingEnv, file: string): Record<string, () => Promise<W
       await h.executeUpdate(persistedUpdate);
       await h.executeUpdate(signUpdate, { args: [{ actor: water }] });
       await h.executeUpdate(replyUpdate, { args: [{ actor: water, result: 'resolved', reply: '已恢复供水' }] });
+      await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
+      await h.result();
+      return h;
+    },
+    // an Open311 request: received with its service code as the topic, classified in intake with
+    // the classifier's type and category, dispatched automatically on the proposal, and answered
+    'classified-by-its-topic': async () => {
+      const h = await t.startTicket({ channel: 'app', content: '路口的路灯坏了三天了，晚上很黑', address: '牧野区荣校路口' }, file, { topic: '030102' });
+      const { unitId } = await h.executeUpdate(persistedUpdate);
+      const unit = unitActor(unitId!);
+      await h.executeUpdate(signUpdate, { args: [{ actor: unit }] });
+      await h.executeUpdate(replyUpdate, { args: [{ actor: unit, result: 'resolved', reply: '已修复' }] });
       await h.executeUpdate(callbackUpdate, { args: [{ actor: agent, outcome: 'satisfied' }] });
       await h.result();
       return h;

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { create } from 'xmlbuilder2';
-import { tickets } from '../../db/schema';
+import { ticketEvents, tickets } from '../../db/schema';
 import { tokenOf } from '../../api/open311/routes';
 import { fromWgs84 } from '../../domain/geo';
 import { startSystem, type TestSystem } from '../setup/system';
@@ -153,6 +153,12 @@ describe('Open311 GeoReport v2', () => {
       regionCode: '410711',
       topic: '030102',
     });
+    // the service is the topic; type and urgency are the classifier's for the text, given in intake
+    const proposed = await sys.call('POST', '/v1/classify', { key: agent, body: { content: row!.content, address: row!.address } });
+    expect(proposed.status).toBe(200);
+    expect(row).toMatchObject({ type: proposed.body.classification.type, category: proposed.body.classification.category });
+    const events = await sys.database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
+    expect(events.map((e) => e.type)).toEqual(['received', 'proposed']);
     const xml = await open311('POST', '/requests.xml', report());
     expect(xml.status).toBe(201);
     expect(xml.body.service_requests.request.service_request_id).toMatch(/^12345-/);

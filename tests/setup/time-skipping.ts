@@ -143,8 +143,12 @@ export async function createTimeSkippingEnv(
       const { version, policy } = store.policyAt();
       const findings = findingsOf(args);
       const routeFor = (topic: string) => route(topic, args.ticket.regionCode ?? findings.proposal.regionCode, DEMO_ROUTING_RULES, DEMO_UNITS);
-      return admissionOf(args.ticket, findings, routeFor, (category) =>
-        dispatchDeadlines(store.calendar, policy, version, category, new Date(args.dispatchAt)),
+      return admissionOf(
+        args.ticket,
+        findings,
+        routeFor,
+        (category) => dispatchDeadlines(store.calendar, policy, version, category, new Date(args.dispatchAt)),
+        args.topic,
       );
     },
     async routeFor({ topic, regionCode }) {
@@ -184,12 +188,13 @@ export async function createTimeSkippingEnv(
   return {
     env,
     store,
-    /** `workflowId`: a fixed one, for a recorded history whose commands name it (the notifications' delivery workflows) */
-    async startTicket(ticket: Partial<NewTicket> = {}, workflowId = `T-${crypto.randomUUID()}`): Promise<WorkflowHandle> {
+    /** `workflowId`: a fixed one, for a recorded history whose commands name it (the notifications' delivery workflows); `topic`: the channel's (Open311's service code) */
+    async startTicket(ticket: Partial<NewTicket> = {}, workflowId = `T-${crypto.randomUUID()}`, opts: { topic?: string } = {}): Promise<WorkflowHandle> {
       const input: TicketWorkflowInput = {
         ticket: { channel: 'phone', caller: { phone: '13800000000' }, content: '小区停水', businessEnvironment: false, ...ticket },
         receivedAt: new Date(await env.currentTimeMs()).toISOString(),
         actor: agent,
+        ...opts,
       };
       return env.client.workflow.start(TICKET_WORKFLOW, {
         workflowId,

@@ -52,12 +52,15 @@ export class TicketSteps {
    * auto-dispatch) are written in one transaction. Answers why the ticket cannot be received as
    * asked (nothing recorded), or undefined.
    */
-  async admit(ticket: NewTicket, actor: Actor): Promise<{ field: string; message: string } | undefined> {
+  async admit(ticket: NewTicket, actor: Actor, topic?: string): Promise<{ field: string; message: string } | undefined> {
     const at = nowIso();
     // text Postgres cannot hold would fail intake's queries; the classifier reads it the same
-    const admission = await this.acts.admit({ ticketId: this.state.id, ticket: storable(ticket), receivedAt: this.state.receivedAt, dispatchAt: at });
+    const admission = await this.acts.admit({ ticketId: this.state.id, ticket: storable(ticket), receivedAt: this.state.receivedAt, dispatchAt: at, ...(topic ? { topic } : {}) });
     if (admission.refused) return admission.refused;
     const computed = admission.dispatch ? { deadlines: admission.dispatch.deadlines, at } : undefined;
+    // a ticket received with only its topic is classified by intake, as if it had come classified
+    const classification = ticket.classification ?? admission.classification;
+    if (admission.classification) this.state.classification = admission.classification;
     await this.trail.batch(async () => {
       await this.received(ticket, actor);
       await this.proposed(admission);
@@ -65,9 +68,9 @@ export class TicketSteps {
       if (ticket.disposition) {
         const disposition =
           ticket.disposition.action === 'dispatch' && dispatch ? { ...ticket.disposition, unitId: dispatch.unitId, coUnitIds: dispatch.coUnitIds } : ticket.disposition;
-        await this.decide(actor, disposition, ticket.classification, computed);
+        await this.decide(actor, disposition, classification, computed);
       } else if (admission.autoDispatch && dispatch) {
-        await this.decide(SYSTEM, { action: 'dispatch', unitId: dispatch.unitId, coUnitIds: dispatch.coUnitIds }, ticket.classification, computed);
+        await this.decide(SYSTEM, { action: 'dispatch', unitId: dispatch.unitId, coUnitIds: dispatch.coUnitIds }, classification, computed);
       }
     });
     return undefined;
