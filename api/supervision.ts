@@ -7,11 +7,12 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { calendarOverrides, tickets } from '../db/schema';
 import { failedNotifications } from '../db/notifications';
+import { ticketRows } from '../db/tickets';
 import { calendarOverridesOf, currentPolicy, loadCalendar, nextYearCalendarNotice, overrideOf, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
 import { addDuration } from '../domain/deadlines';
 import { DURATION_UNITS, WITHIN_A_YEAR_MESSAGE, policySchema, withinAYear } from '../domain/policy';
-import { QUEUE_LIMIT, SUPERVISION_QUEUE_READS, TRIAGE_URGENCY, queueSelect, type QueueList } from '../db/supervision-queue';
+import { QUEUE_LIMIT, SUPERVISION_QUEUE_READS, TRIAGE_URGENCY, queueRows, type QueueList } from '../db/supervision-queue';
 import { notFound } from './errors';
 import type { Api } from './route';
 import { adminActorOf } from './auth';
@@ -77,7 +78,7 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
     handler: async ({ res }) => {
       const viewer = res.locals.principal;
       const [lists, failed] = await Promise.all([
-        Promise.all(QUEUE_LISTS.map(async (list) => [list, (await queueSelect(db, list)).map((r) => toTicketSummary(r, viewer, 'supervisionQueue'))] as const)),
+        Promise.all(QUEUE_LISTS.map(async (list) => [list, (await queueRows(db, list)).map((r) => toTicketSummary(r, viewer, 'supervisionQueue'))] as const)),
         failedNotifications(db, QUEUE_LIMIT),
       ]);
       const { nearDue, overdue, returnRequests, extensionRequests, dissatisfied, escalated, repeats, triage, refusedSteps } = Object.fromEntries(lists) as Record<QueueList, Summary[]>;
@@ -112,12 +113,10 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
     response: z.object({ items: z.array(ticketSummaryView) }),
     handler: async ({ res }) => {
       const viewer = res.locals.principal;
-      const rows = await db
-        .select()
-        .from(tickets)
-        .where(eq(tickets.status, 'triage'))
-        .orderBy(asc(TRIAGE_URGENCY), asc(tickets.triageBy), asc(tickets.id))
-        .limit(QUEUE_LIMIT);
+      const rows = await ticketRows.read(
+        db,
+        db.select().from(tickets).where(eq(tickets.status, 'triage')).orderBy(asc(TRIAGE_URGENCY), asc(tickets.triageBy), asc(tickets.id)).limit(QUEUE_LIMIT).toSQL(),
+      );
       return { items: rows.map((r) => toTicketSummary(r, viewer)) };
     },
   });

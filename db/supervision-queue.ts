@@ -6,7 +6,10 @@
 import { and, asc, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { supervisionNotices, tickets } from './schema';
+import type { BuiltQuery } from './full-rows';
+import { preparedOn } from './prepared';
 import { sqlList } from './sql-list';
+import { ticketRows, type TicketRow } from './tickets';
 import { QUEUE_PREDICATES } from './ticket-queues';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 
@@ -55,7 +58,7 @@ export const SUPERVISION_QUEUE_READS = {
 
 export type QueueList = keyof typeof SUPERVISION_QUEUE_READS;
 
-/** The select of one list (not yet run: the API awaits it, the plan test explains it). */
+/** The select of one list (not yet run: queueRows runs it, the plan test explains it). */
 export function queueSelect(db: Db, list: QueueList) {
   const read: QueueRead = SUPERVISION_QUEUE_READS[list](db);
   return db
@@ -64,4 +67,15 @@ export function queueSelect(db: Db, list: QueueList) {
     .where(read.where)
     .orderBy(...read.order.map((o) => asc(o)))
     .limit(QUEUE_LIMIT);
+}
+
+/** Each list's query, built once per handle: none takes anything from the request. */
+const queueQueries = preparedOn((db) => {
+  const lists = Object.keys(SUPERVISION_QUEUE_READS) as QueueList[];
+  return Object.fromEntries(lists.map((list) => [list, queueSelect(db, list).toSQL()])) as Record<QueueList, BuiltQuery>;
+});
+
+/** One list of the queue, run as a prepared statement (the API's read). */
+export function queueRows(db: Db, list: QueueList): Promise<TicketRow[]> {
+  return ticketRows.read(db, queueQueries(db)[list]);
 }

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, getTableColumns, getTableName, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { Db } from './client';
+import { fullRows } from './full-rows';
 import { preparedOn } from './prepared';
 import { ticketEvents, ticketNumbers, tickets } from './schema';
 import { shanghaiDay } from '../domain/time';
@@ -11,6 +12,9 @@ import type { TicketState } from '../domain/lifecycle';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type EventRow = typeof ticketEvents.$inferSelect;
+
+/** Whole ticket rows read in bulk: lists and the supervision queue (db/full-rows.ts). */
+export const ticketRows = fullRows(tickets);
 
 /** 工单编号: 12345-YYYYMMDD-NNNNNN, numbered per Asia/Shanghai day. Also the workflow id. */
 export async function allocateTicketId(db: Db, receivedAt: Date): Promise<string> {
@@ -110,12 +114,7 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     f.visibleToUnitId ? ofUnit(f.visibleToUnitId) : undefined,
     after ? sql`(${tickets.receivedAt}, ${tickets.id}) < (${after.receivedAt}::timestamptz, ${after.id})` : undefined,
   ];
-  return db
-    .select()
-    .from(tickets)
-    .where(and(...where))
-    .orderBy(desc(tickets.receivedAt), desc(tickets.id))
-    .limit(limit);
+  return ticketRows.read(db, db.select().from(tickets).where(and(...where)).orderBy(desc(tickets.receivedAt), desc(tickets.id)).limit(limit).toSQL());
 }
 
 /** A list flag as literal SQL, so `true` reads the flag's partial index (db/ticket-queues.ts). */

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { tickets } from '../../../db/schema';
-import { SUPERVISION_QUEUE_READS, queueSelect, type QueueList } from '../../../db/supervision-queue';
+import { SUPERVISION_QUEUE_READS, queueRows, queueSelect, type QueueList } from '../../../db/supervision-queue';
 import { CLOSED_STATUSES, WITH_UNIT } from '../../../domain/lifecycle';
 import { createScratchDatabase, scratchServerAvailable, type ScratchDatabase } from '../../setup/scratch-database';
 
@@ -70,7 +70,7 @@ describe.skipIf(!available)('the supervision queue on many tickets', () => {
     const text = JSON.stringify(plan);
     expect(text, `${list}: ${text}`).toContain(`"Index Name":"${SUPERVISION_QUEUE_READS[list](db).index}"`);
     expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'tickets')).toEqual([]);
-    const got = (await queueSelect(db, list)).map((r) => r.id);
+    const got = (await queueRows(db, list)).map((r) => r.id);
     const want = rows.filter(expected[list]).map((r) => r.id!);
     expect(got.length).toBe(Math.min(want.length, 200));
     expect(new Set(got).size).toBe(got.length);
