@@ -116,6 +116,7 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
       const rows = await ticketRows.read(
         db,
         db.select().from(tickets).where(eq(tickets.status, 'triage')).orderBy(asc(TRIAGE_URGENCY), asc(tickets.triageBy), asc(tickets.id)).limit(QUEUE_LIMIT).toSQL(),
+        { prepare: true },
       );
       return { items: rows.map((r) => toTicketSummary(r, viewer)) };
     },

@@ -5,8 +5,10 @@
  * its live heap, the heap per cached workflow, and how many AsyncLocalStorage stores a promise made
  * there carries (one per enabled storage of the isolate: it must not grow with the cache).
  *
- *   npm run bench:worker-heap                       700 tickets (more than the 500 cached)
- *   npm run bench:worker-heap -- --tickets 1500
+ *   npm run bench:worker-heap                       700 tickets (more than the 500 cached by default)
+ *   npm run bench:worker-heap -- --tickets 1500 --cache 1000
+ *
+ * `--cache` is the worker's WORKER_MAX_CACHED_WORKFLOWS; unset, the worker's own default.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,11 +19,16 @@ import { newTicket } from './platform/compare';
 import { cpuMillis } from './platform/cpu';
 import { freePort } from '../tests/fault/servers';
 import { runBench } from './platform/run';
+import { loadConfig } from '../platform/config';
 
-const { values } = parseArgs({ options: { tickets: { type: 'string', default: '700' }, warm: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { tickets: { type: 'string', default: '700' }, warm: { type: 'string', default: '200' }, cache: { type: 'string' } } });
 const N = Number(values.tickets);
 const WARM = Number(values.warm);
 if (!Number.isInteger(N) || !Number.isInteger(WARM) || WARM >= N) throw new Error('--tickets and --warm take integers, --warm below --tickets');
+const WORKER_ENV: Record<string, string> = values.cache === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: values.cache };
+/** the worker's cache size, read as the worker reads it from the same environment */
+const CACHE_SIZE = loadConfig(WORKER_ENV).workerMaxCachedWorkflows;
+if (!Number.isInteger(CACHE_SIZE) || CACHE_SIZE <= 0) throw new Error('--cache takes a positive integer');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** A minimal client of the inspector protocol, speaking to the worker's workflow thread. */
@@ -63,7 +70,7 @@ async function workflowThread(port: number) {
 
 async function main() {
   const inspectPort = await freePort();
-  const stack = await startStack(log, { bare: false, workerNodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+  const stack = await startStack(log, { bare: false, workerEnv: WORKER_ENV, workerNodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
   try {
     const roots = () => ({ worker: stack.project.processes[1]?.pid, api: stack.project.processes[0]?.pid, temporal: stack.temporal.pid });
     const context: Record<string, unknown> = {};
@@ -89,12 +96,13 @@ async function main() {
     const heapUsed = Number(await thread.evaluate('process.memoryUsage().heapUsed'));
     const stores = Number(await thread.evaluate(`Object.getOwnPropertySymbols(new Promise(() => {})).filter((s) => s.description === 'kResourceStore').length`));
     thread.close();
-    const cached = Math.min(opened, 500);
+    const cached = Math.min(opened, CACHE_SIZE);
     const result = {
       bench: 'worker-heap',
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg(), node: process.version },
       tickets: opened,
+      maxCachedWorkflows: CACHE_SIZE,
       cpuMsPerIntakeAfterWarmUp: perIntake,
       workflowThreadHeapMiB: heapUsed / 1048576,
       heapPerCachedWorkflowKiB: heapUsed / 1024 / cached,

@@ -1,6 +1,6 @@
 /**
  * Whole rows of one table read in bulk (a ticket list, the supervision queue): the query is
- * built by drizzle, run as a prepared statement, and each value decoded by its own drizzle
+ * built by drizzle, run (prepared where its text is fixed), and each value decoded by its own drizzle
  * column in one flat pass. drizzle's generic result mapping walks a field path and checks the
  * entity kind of every value; on a 200-row list of tickets (59 columns) it was about 35% of the
  * API's time for the request (README "Platform benchmarks", the list reads at 50,000 open tickets).
@@ -18,9 +18,11 @@ export interface BuiltQuery {
 export interface FullRows<T extends Table> {
   /**
    * The rows of `query`, which selects the table's whole rows (`db.select().from(table)`, the
-   * columns in the table's order), decoded as drizzle would decode them.
+   * columns in the table's order), decoded as drizzle would decode them. `prepare` keeps the
+   * statement on each connection (postgres.js, by its text): only for a query whose text is one
+   * of a few, never for one assembled from a request's filters.
    */
-  read(db: Db, query: BuiltQuery): Promise<InferSelectModel<T>[]>;
+  read(db: Db, query: BuiltQuery, options?: { prepare?: boolean }): Promise<InferSelectModel<T>[]>;
 }
 
 export function fullRows<T extends Table>(table: T): FullRows<T> {
@@ -33,9 +35,9 @@ export function fullRows<T extends Table>(table: T): FullRows<T> {
   const fields = keys.map((key, i) => `${JSON.stringify(key)}: v[${i}] === null ? null : ${decodes[i] ? `c[${i}].mapFromDriverValue(v[${i}])` : `v[${i}]`}`);
   const decode = new Function('c', `return (v) => ({ ${fields.join(', ')} })`)(columns) as (values: unknown[]) => InferSelectModel<T>;
   return {
-    async read(db, query) {
+    async read(db, query, options = {}) {
       const client = (db as Db & { $client: postgres.Sql }).$client;
-      const rows = await client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
+      const rows = await client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[], { prepare: options.prepare ?? false }).values();
       if (rows.columns.length !== columns.length) {
         throw new Error(`a whole row of this table has ${columns.length} columns; the query selected ${rows.columns.length}`);
       }

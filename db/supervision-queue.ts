@@ -77,5 +77,5 @@ const queueQueries = preparedOn((db) => {
 
 /** One list of the queue, run as a prepared statement (the API's read). */
 export function queueRows(db: Db, list: QueueList): Promise<TicketRow[]> {
-  return ticketRows.read(db, queueQueries(db)[list]);
+  return ticketRows.read(db, queueQueries(db)[list], { prepare: true });
 }
