@@ -19,8 +19,7 @@ export interface FullRows<T extends Table> {
   /**
    * The rows of `query`, which selects the table's whole rows (`db.select().from(table)`, the
    * columns in the table's order), decoded as drizzle would decode them. `prepare` keeps the
-   * statement on each connection (postgres.js, by its text): only for a query whose text is one
-   * of a few, never for one assembled from a request's filters.
+   * statement on each connection by its text (postgres.js), for queries whose texts are few.
    */
   read(db: Db, query: BuiltQuery, options?: { prepare?: boolean }): Promise<InferSelectModel<T>[]>;
 }

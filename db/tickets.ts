@@ -114,7 +114,10 @@ export async function listTickets(db: Db, f: TicketFilter, limit: number, after?
     f.visibleToUnitId ? ofUnit(f.visibleToUnitId) : undefined,
     after ? sql`(${tickets.receivedAt}, ${tickets.id}) < (${after.receivedAt}::timestamptz, ${after.id})` : undefined,
   ];
-  return ticketRows.read(db, db.select().from(tickets).where(and(...where)).orderBy(desc(tickets.receivedAt), desc(tickets.id)).limit(limit).toSQL());
+  // prepared: one statement per filter combination a client uses, kept on a connection until the
+  // driver retires it (postgres.js's max_lifetime, 30–60 min); 1 ms less per 200-row read (bench:ticket-rows)
+  const query = db.select().from(tickets).where(and(...where)).orderBy(desc(tickets.receivedAt), desc(tickets.id)).limit(limit);
+  return ticketRows.read(db, query.toSQL(), { prepare: true });
 }
 
 /** A list flag as literal SQL, so `true` reads the flag's partial index (db/ticket-queues.ts). */
