@@ -1,9 +1,9 @@
 /**
  * Whole rows of one table read in bulk (a ticket list, the supervision queue): the query is
- * built by drizzle, run (prepared where its text is fixed), and each value decoded by its own drizzle
- * column in one flat pass. drizzle's generic result mapping walks a field path and checks the
- * entity kind of every value; on a 200-row list of tickets (59 columns) it was about 35% of the
- * API's time for the request (README "Platform benchmarks", the list reads at 50,000 open tickets).
+ * built by drizzle, run (prepared where its texts are few), and each value decoded by its own
+ * drizzle column in one flat pass. drizzle's generic result mapping walks a field path and checks
+ * the entity kind of every value; on a 200-row list of tickets (59 columns) it was about a fifth of
+ * the API's CPU for the request (README "Open tickets"; `npm run bench:ticket-rows` compares the two).
  */
 import { getTableColumns, type Column, type InferSelectModel, type Table } from 'drizzle-orm';
 import type postgres from 'postgres';
