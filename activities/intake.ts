@@ -205,25 +205,27 @@ export function createIntakeActivities({ database }: ActivityDeps) {
     const rules = Promise.all([policyInForce(db), loadCalendar(db)]);
     const recentOpenSince = (since: Date) =>
       and(ne(tickets.id, args.ticketId), inArray(tickets.status, [...OPEN_STATUSES]), eq(tickets.imported, false), gte(tickets.receivedAt, since));
+    // the start of the repeat window, by the policy and calendar in force
+    const windowStart = rules.then(([{ policy }, cal]) => subtractDuration(cal, receivedAt, policy.repeatWindow));
     const phone = ticket.caller.phone;
     // the same caller's open tickets need the repeat window, not the proposal: looked up while the classifier runs
     const callerRepeats = phone
-      ? rules.then(([{ policy }, cal]) =>
+      ? windowStart.then((since) =>
           db
             .select({ id: tickets.id, receivedAt: tickets.receivedAt })
             .from(tickets)
-            .where(and(recentOpenSince(subtractDuration(cal, receivedAt, policy.repeatWindow)), eq(tickets.callerPhone, phone)))
+            .where(and(recentOpenSince(since), eq(tickets.callerPhone, phone)))
             .limit(10),
         )
       : Promise.resolve([]);
-    const [[{ version, policy }, cal], proposed, sameCaller] = await Promise.all([
+    const [[{ version, policy }, cal], since, proposed, sameCaller] = await Promise.all([
       rules,
+      windowStart,
       proposeFor(db, { content: ticket.content, address: ticket.address, regionCode: ticket.regionCode, location: ticket.location }),
       callerRepeats,
     ]);
     const { proposal, route: routed, model } = proposed;
     const summary = summarize(proposal, routed);
-    const since = subtractDuration(cal, receivedAt, policy.repeatWindow);
     const topic = ticket.classification?.topic ?? args.topic ?? summary.classification.topic;
     const recentOpen = recentOpenSince(since);
     // the same place: open tickets whose address is similar (domain/classifier/place.ts) — the

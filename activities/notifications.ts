@@ -141,10 +141,11 @@ export function createNotificationActivities({ database, logger, secretBox, webh
     return 'delivered';
   }
 
-  const record = (n: OutboxNotification, status = 'pending') =>
+  /** The legacy notifyUnit's record: pending, its delivery deciding the rest. */
+  const record = (n: OutboxNotification) =>
     db
       .insert(notifications)
-      .values({ id: n.id, ticketId: n.ticketId, unitId: n.unitId, targetKind: n.target.kind, targetId: n.target.id, kind: n.kind, payload: n.payload, status })
+      .values({ id: n.id, ticketId: n.ticketId, unitId: n.unitId, targetKind: n.target.kind, targetId: n.target.id, kind: n.kind, payload: n.payload, status: 'pending' })
       .onConflictDoNothing();
 
   return {

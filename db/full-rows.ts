@@ -25,8 +25,9 @@ export interface FullRows<T extends Table> {
 }
 
 export function fullRows<T extends Table>(table: T): FullRows<T> {
-  const columns = Object.values(getTableColumns(table)) as Column[];
-  const keys = Object.keys(getTableColumns(table));
+  const entries = Object.entries(getTableColumns(table)) as [string, Column][];
+  const keys = entries.map(([key]) => key);
+  const columns = entries.map(([, column]) => column);
   // one object literal per row, so every row has the same shape with its fields in-object: a row
   // built field by field (row[key] = …) cost three times as much to build and, later, to read.
   // Each value goes through its column's mapFromDriverValue only where the column defines one.
