@@ -7,6 +7,7 @@ import { z } from '../domain/zod';
 import type { Db } from '../db/client';
 import { calendarOverrides, tickets } from '../db/schema';
 import { failedNotifications } from '../db/notifications';
+import { preparedOn } from '../db/prepared';
 import { ticketRows } from '../db/tickets';
 import { calendarOverridesOf, currentPolicy, loadCalendar, nextYearCalendarNotice, overrideOf, savePolicy } from '../db/policy';
 import { PACKAGE_CALENDAR_YEARS, calendarOverrideSchema, instantSchema, isoDaySchema } from '../domain/calendar';
@@ -66,6 +67,11 @@ function clustersOf(repeats: Summary[]): z.infer<typeof queueView>['repeatCluste
   return [...clusters.values()];
 }
 
+/** The agents' triage queue, built once per handle like the supervision queue's lists (it takes nothing from the request). */
+const triageQueueQuery = preparedOn((db) =>
+  db.select().from(tickets).where(eq(tickets.status, 'triage')).orderBy(asc(TRIAGE_URGENCY), asc(tickets.triageBy), asc(tickets.id)).limit(QUEUE_LIMIT).toSQL(),
+);
+
 export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new Date()): void {
   api.endpoint({
     method: 'get',
@@ -113,11 +119,7 @@ export function supervisionRoutes(api: Api, db: Db, now: () => Date = () => new 
     response: z.object({ items: z.array(ticketSummaryView) }),
     handler: async ({ res }) => {
       const viewer = res.locals.principal;
-      const rows = await ticketRows.read(
-        db,
-        db.select().from(tickets).where(eq(tickets.status, 'triage')).orderBy(asc(TRIAGE_URGENCY), asc(tickets.triageBy), asc(tickets.id)).limit(QUEUE_LIMIT).toSQL(),
-        { prepare: true },
-      );
+      const rows = await ticketRows.read(db, triageQueueQuery(db), { prepare: true });
       return { items: rows.map((r) => toTicketSummary(r, viewer)) };
     },
   });
